@@ -1,0 +1,1 @@
+"""eventbot: find events, pick a seat, book it — all in a Telegram chat."""

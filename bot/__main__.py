@@ -1,0 +1,90 @@
+"""The `eventbot` command: run, migrate, demo."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from pydantic import ValidationError
+
+from bot.config import Settings, get_settings
+
+log = logging.getLogger("eventbot")
+
+
+def _settings() -> Settings:
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
+        sys.exit(f"eventbot: bad setting ({problems}). See .env.example.")
+
+
+def cmd_migrate(settings: Settings) -> None:
+    from db.migrate import upgrade_sync
+
+    upgrade_sync(settings.database_url)
+    print("eventbot: database is up to date")
+
+
+def cmd_demo(settings: Settings) -> None:
+    from db.demo import load_demo
+    from db.migrate import upgrade_sync
+
+    upgrade_sync(settings.database_url)
+    count = asyncio.run(load_demo(settings.database_url, settings.timezone))
+    print(f"eventbot: loaded {count} demo events" if count else "eventbot: demo events are already there")
+
+
+def cmd_run(settings: Settings) -> None:
+    from telegram import Update
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.app import build_application
+
+    problem = settings.token_problem()
+    if problem:
+        sys.exit(f"eventbot: {problem}")
+    application = build_application(settings)
+    log.info("starting eventbot (database: %s)", _safe_url(settings.database_url))
+    try:
+        if settings.webhook_url:
+            application.run_webhook(
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                url_path=settings.webhook_path,
+                webhook_url=settings.webhook_url,
+                secret_token=settings.webhook_secret.get_secret_value() if settings.webhook_secret else None,
+                allowed_updates=Update.ALL_TYPES,
+            )
+        else:
+            application.run_polling(allowed_updates=Update.ALL_TYPES)
+    except InvalidToken:
+        sys.exit("eventbot: Telegram rejected BOT_TOKEN. Check it with @BotFather.")
+    except NetworkError as exc:
+        sys.exit(f"eventbot: cannot reach the Telegram Bot API ({exc.message}).")
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="eventbot", description="Event booking bot for Telegram.")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="migrate the database and start the bot (default)")
+    sub.add_parser("migrate", help="only bring the database schema up to date")
+    sub.add_parser("demo", help="load a few sample events with posters")
+    args = parser.parse_args(argv)
+    settings = _settings()
+    from bot.logs import setup
+
+    setup(settings.log_level, settings.bot_token.get_secret_value() if settings.bot_token else None)
+    {"migrate": cmd_migrate, "demo": cmd_demo}.get(args.command, cmd_run)(settings)
+
+
+if __name__ == "__main__":
+    main()

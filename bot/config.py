@@ -1,0 +1,81 @@
+"""Settings, read once from the environment or `.env` (pydantic-settings)."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# The shape BotFather hands out: "<bot id>:<35 url-safe characters>".
+TOKEN_PATTERN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True)
+
+    bot_token: SecretStr | None = None
+    database_url: str = "sqlite+aiosqlite:///./eventbot.db"
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    timezone: str = "Asia/Almaty"
+    telegram_base_url: str | None = None
+    telegram_base_file_url: str | None = None
+    log_level: str = "INFO"
+    max_seats_per_user: int = Field(default=4, ge=1, le=50)
+    default_language: str = "ru"
+    # Webhook mode (off unless WEBHOOK_URL is set): Telegram posts updates to this public URL.
+    webhook_url: str | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    webhook_path: str = "telegram"
+    webhook_secret: SecretStr | None = None
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.replace(";", ",").split(",")]
+            return frozenset(int(p) for p in parts if p)
+        if isinstance(value, int):
+            return frozenset({value})
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("default_language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        from bot.texts import LANGUAGES
+
+        if value not in LANGUAGES:
+            raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def token_problem(self) -> str | None:
+        """Why the token can't be used, in one line, or None when it looks right."""
+        if self.bot_token is None or not self.bot_token.get_secret_value().strip():
+            return "BOT_TOKEN is not set. Get one from @BotFather and put it in .env (see .env.example)."
+        if not TOKEN_PATTERN.match(self.bot_token.get_secret_value().strip()):
+            return "BOT_TOKEN does not look like a bot token (expected something like 123456789:AAE...)."
+        return None
+
+    def is_admin(self, user_id: int | None) -> bool:
+        return user_id is not None and user_id in self.admin_ids
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,192 @@
+"""Inline keyboards: pure functions, data in, InlineKeyboardMarkup out."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton as Button
+from telegram import InlineKeyboardMarkup as Markup
+
+from bot.callbacks import pack
+from bot.formatting import cut
+from bot.texts import LANGUAGE_NAMES, LANGUAGES, t
+from db.events import SeatState
+
+# Telegram shows at most 8 buttons in a row and about 100 in a keyboard.
+MAX_PER_ROW = 8
+MAX_BUTTONS = 100
+SEATS_PER_PART = MAX_PER_ROW - 1  # one button of each keyboard row is the hall row's label
+BLANK = "\u2800"  # Telegram refuses empty button text; a Braille blank looks empty
+ROWS_PER_PART = 10
+TAKEN_MARK = "·"
+BUTTON_TEXT = 60
+
+
+def main_menu(lang: str) -> Markup:
+    return Markup([
+        [Button(t(lang, "btn.events"), callback_data=pack("ev", "list", 0))],
+        [Button(t(lang, "btn.mybookings"), callback_data=pack("my", "list", 0))],
+        [Button(t(lang, "btn.help"), callback_data=pack("menu", "help")),
+         Button(t(lang, "btn.language"), callback_data=pack("lang", "menu"))],
+    ])
+
+
+def languages() -> Markup:
+    return Markup([[Button(LANGUAGE_NAMES[code], callback_data=pack("lang", "set", i))
+                    for i, code in enumerate(LANGUAGES)]])
+
+
+def pager(lang: str, domain: str, page: int, pages: int) -> list[Button]:
+    row = []
+    if page > 0:
+        row.append(Button(t(lang, "btn.prev"), callback_data=pack(domain, "list", page - 1)))
+    if pages > 1:
+        row.append(Button(f"{page + 1}/{pages}", callback_data=pack("st", "noop")))
+    if page < pages - 1:
+        row.append(Button(t(lang, "btn.next"), callback_data=pack(domain, "list", page + 1)))
+    return row
+
+
+def events_list(lang: str, entries: list[tuple[int, str]], page: int, pages: int) -> Markup:
+    rows = [[Button(cut(text, BUTTON_TEXT), callback_data=pack("ev", "card", event_id, page))]
+            for event_id, text in entries]
+    nav = pager(lang, "ev", page, pages)
+    if nav:
+        rows.append(nav)
+    rows.append([Button(t(lang, "btn.menu"), callback_data=pack("menu", "main"))])
+    return Markup(rows)
+
+
+def event_card(lang: str, event_id: int, page: int, bookable: bool, share_url: str | None) -> Markup:
+    rows = []
+    if bookable:
+        rows.append([Button(t(lang, "btn.book"), callback_data=pack("st", "map", event_id, 0, 0))])
+    last = [Button(t(lang, "btn.back"), callback_data=pack("ev", "list", page))]
+    if share_url:
+        last.append(Button(t(lang, "btn.share"), url=share_url))
+    rows.append(last)
+    return Markup(rows)
+
+
+@dataclass(frozen=True)
+class HallPart:
+    row_part: int
+    col_part: int
+    row_parts: int
+    col_parts: int
+    first_row: str
+    last_row: str
+    first_seat: int
+    last_seat: int
+
+
+def hall_parts(seats: list[SeatState]) -> tuple[int, int, int]:
+    """(row parts, column parts, seats per part) for a hall; narrow halls need no padding."""
+    rows = len({s.row_index for s in seats})
+    widest = max((s.number for s in seats), default=1)
+    col_parts = math.ceil(widest / SEATS_PER_PART)
+    width = math.ceil(widest / col_parts)  # 12 seats: two parts of 6, not 7 + 5 and blanks
+    return max(1, math.ceil(rows / ROWS_PER_PART)), col_parts, width
+
+
+def seat_map(lang: str, event_id: int, seats: list[SeatState], row_part: int, col_part: int,
+             back_page: int = 0) -> tuple[Markup, HallPart]:
+    """One part of the hall: up to ROWS_PER_PART rows by SEATS_PER_PART seats, with arrows to the rest."""
+    row_parts, col_parts, width = hall_parts(seats)
+    row_part = min(max(row_part, 0), row_parts - 1)
+    col_part = min(max(col_part, 0), col_parts - 1)
+    by_row: dict[int, list[SeatState]] = {}
+    for seat in seats:
+        by_row.setdefault(seat.row_index, []).append(seat)
+    row_indexes = sorted(by_row)[row_part * ROWS_PER_PART:(row_part + 1) * ROWS_PER_PART]
+    lo, hi = col_part * width + 1, (col_part + 1) * width
+    noop = pack("st", "noop")
+    taken = pack("st", "taken", event_id)
+
+    keyboard: list[list[Button]] = []
+    for index in row_indexes:
+        row_seats = {s.number: s for s in by_row[index]}
+        line = [Button(by_row[index][0].row_label, callback_data=noop)]
+        for number in range(lo, hi + 1):
+            seat = row_seats.get(number)
+            if seat is None:
+                line.append(Button(BLANK, callback_data=noop))
+            elif seat.taken:
+                line.append(Button(TAKEN_MARK, callback_data=taken))
+            else:
+                line.append(Button(str(number), callback_data=pack("st", "pick", event_id, seat.id)))
+        keyboard.append(line)
+
+    nav: list[Button] = []
+    if row_part > 0:
+        nav.append(Button(t(lang, "btn.up", rows=_rows_span(by_row, row_part - 1)),
+                          callback_data=pack("st", "map", event_id, row_part - 1, col_part)))
+    if col_part > 0:
+        nav.append(Button(t(lang, "btn.left", seats=_seat_span(col_part - 1, width)),
+                          callback_data=pack("st", "map", event_id, row_part, col_part - 1)))
+    if col_part < col_parts - 1:
+        nav.append(Button(t(lang, "btn.right", seats=_seat_span(col_part + 1, width)),
+                          callback_data=pack("st", "map", event_id, row_part, col_part + 1)))
+    if row_part < row_parts - 1:
+        nav.append(Button(t(lang, "btn.down", rows=_rows_span(by_row, row_part + 1)),
+                          callback_data=pack("st", "map", event_id, row_part + 1, col_part)))
+    if nav:
+        keyboard.append(nav)
+    keyboard.append([
+        Button(t(lang, "btn.best"), callback_data=pack("st", "best", event_id)),
+        Button(t(lang, "btn.back"), callback_data=pack("ev", "card", event_id, back_page)),
+    ])
+    part = HallPart(row_part, col_part, row_parts, col_parts,
+                    by_row[row_indexes[0]][0].row_label if row_indexes else "",
+                    by_row[row_indexes[-1]][0].row_label if row_indexes else "", lo, hi)
+    return Markup(keyboard), part
+
+
+def _rows_span(by_row: dict[int, list[SeatState]], row_part: int) -> str:
+    indexes = sorted(by_row)[row_part * ROWS_PER_PART:(row_part + 1) * ROWS_PER_PART]
+    return f"{by_row[indexes[0]][0].row_label}–{by_row[indexes[-1]][0].row_label}"
+
+
+def _seat_span(col_part: int, width: int) -> str:
+    return f"{col_part * width + 1}–{(col_part + 1) * width}"
+
+
+def confirm(lang: str, event_id: int, seat_id: int) -> Markup:
+    return Markup([
+        [Button(t(lang, "btn.confirm"), callback_data=pack("bk", "ok", event_id, seat_id))],
+        [Button(t(lang, "btn.other_seat"), callback_data=pack("st", "map", event_id, 0, 0))],
+    ])
+
+
+def after_booking(lang: str, event_id: int) -> Markup:
+    return Markup([
+        [Button(t(lang, "btn.book_more"), callback_data=pack("st", "map", event_id, 0, 0))],
+        [Button(t(lang, "btn.mybookings"), callback_data=pack("my", "list", 0)),
+         Button(t(lang, "btn.events"), callback_data=pack("ev", "list", 0))],
+    ])
+
+
+def back_to_event(lang: str, event_id: int) -> Markup:
+    return Markup([[Button(t(lang, "btn.back"), callback_data=pack("ev", "card", event_id, 0))],
+                   [Button(t(lang, "btn.events"), callback_data=pack("ev", "list", 0))]])
+
+
+def my_bookings(lang: str, entries: list[tuple[int, str, str]], page: int, pages: int) -> Markup:
+    rows = [[Button(cut(t(lang, "btn.cancel_booking", seat=seat, title=title), BUTTON_TEXT),
+                    callback_data=pack("my", "ask", booking_id, page))]
+            for booking_id, seat, title in entries]
+    nav = pager(lang, "my", page, pages)
+    if nav:
+        rows.append(nav)
+    rows.append([Button(t(lang, "btn.events"), callback_data=pack("ev", "list", 0)),
+                 Button(t(lang, "btn.menu"), callback_data=pack("menu", "main"))])
+    return Markup(rows)
+
+
+def cancel_ask(lang: str, booking_id: int, page: int) -> Markup:
+    return Markup([[Button(t(lang, "btn.cancel_yes"), callback_data=pack("my", "cancel", booking_id, page)),
+                    Button(t(lang, "btn.cancel_no"), callback_data=pack("my", "list", page))]])
+
+
+def only(button_text: str, data: str) -> Markup:
+    return Markup([[Button(button_text, callback_data=data)]])

@@ -1,0 +1,143 @@
+"""What each screen says and which keyboard it carries: pure functions over query results."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from telegram import InlineKeyboardMarkup
+
+from bot import keyboards
+from bot.formatting import CAPTION_LIMIT, MESSAGE_LIMIT, cut, esc, money, when, when_short
+from bot.texts import t
+from db.booking import BookingView
+from db.events import EventSummary, SeatState, is_open
+from db.models import Event, EventStatus, Seat
+
+EVENTS_PER_PAGE = 5
+BOOKINGS_PER_PAGE = 5
+
+
+@dataclass
+class Screen:
+    text: str
+    markup: InlineKeyboardMarkup | None = None
+    # A poster to show: a Telegram file_id (str) or JPEG bytes; poster_id lets us remember the file_id.
+    photo: str | bytes | None = None
+    poster_id: int | None = None
+    # This text may stand as the caption of the event's poster message (seat map, confirmation...).
+    fits_caption: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+def pages(count: int, per_page: int) -> int:
+    return max(1, math.ceil(count / per_page))
+
+
+def main_menu(lang: str, name: str) -> Screen:
+    return Screen(t(lang, "start.welcome", name=esc(name)), keyboards.main_menu(lang))
+
+
+def help_screen(lang: str, limit: int) -> Screen:
+    return Screen(t(lang, "help", taken=keyboards.TAKEN_MARK, limit=limit), keyboards.main_menu(lang))
+
+
+def free_text(lang: str, summary: EventSummary) -> str:
+    return t(lang, "free_short", free=summary.free_seats) if summary.free_seats else t(lang, "sold_out")
+
+
+def events_page(lang: str, summaries: list[EventSummary], page: int, count: int) -> Screen:
+    if not count:
+        return Screen(t(lang, "events.empty"), keyboards.events_list(lang, [], 0, 1))
+    entries = [
+        (s.event.id, t(lang, "events.entry", date=when_short(s.event.starts_at, s.event.timezone, lang),
+                       title=s.event.title, free=free_text(lang, s)))
+        for s in summaries
+    ]
+    total_pages = pages(count, EVENTS_PER_PAGE)
+    return Screen(t(lang, "events.title", page=page + 1, pages=total_pages),
+                  keyboards.events_list(lang, entries, page, total_pages))
+
+
+def card_text(lang: str, summary: EventSummary, limit: int) -> str:
+    event = summary.event
+    venue = ", ".join(p for p in (event.venue_name, event.venue_address) if p)
+    head = t(lang, "card", title=esc(event.title), when=when(event.starts_at, event.timezone, lang),
+             venue=esc(venue), price=money(event.price_minor, event.currency, lang),
+             free=summary.free_seats, total=summary.total_seats, description="")
+    notes = []
+    if event.status == EventStatus.CANCELLED.value:
+        notes.append(t(lang, "card.cancelled"))
+    elif not is_open(event):
+        notes.append(t(lang, "card.finished"))
+    elif summary.free_seats == 0:
+        notes.append(t(lang, "card.sold_out"))
+    tail = ("\n\n" + "\n".join(notes)) if notes else ""
+    category = t(lang, "card.category", category=esc(event.category))
+    # The description is cut as plain text first, so the escape can't split an HTML entity.
+    room = limit - len(head) - len(tail) - len(category) - 2
+    description = event.description.strip()
+    while description and len(esc(cut(description, room))) > room:
+        room -= 16
+    body = esc(cut(description, room)) if description and room > 10 else ""
+    return (head + body).rstrip() + "\n\n" + category + tail
+
+
+def event_card(lang: str, summary: EventSummary, page: int, poster: str | bytes | None,
+               share_url: str | None) -> Screen:
+    event = summary.event
+    bookable = is_open(event) and summary.free_seats > 0
+    markup = keyboards.event_card(lang, event.id, page, bookable, share_url)
+    limit = CAPTION_LIMIT if poster is not None else MESSAGE_LIMIT
+    return Screen(card_text(lang, summary, limit), markup, photo=poster, poster_id=event.poster_id)
+
+
+def seat_map(lang: str, summary: EventSummary, seats: list[SeatState], row_part: int, col_part: int,
+             notice: str = "") -> Screen:
+    event = summary.event
+    markup, part = keyboards.seat_map(lang, event.id, seats, row_part, col_part)
+    text = t(lang, "seats.prompt", title=esc(event.title), when=when(event.starts_at, event.timezone, lang),
+             taken=keyboards.TAKEN_MARK, free=summary.free_seats, total=summary.total_seats)
+    if part.row_parts > 1 or part.col_parts > 1:
+        text += "\n" + t(lang, "seats.part", rows=f"{part.first_row}–{part.last_row}",
+                         seats=f"{part.first_seat}–{part.last_seat}")
+    if notice:
+        text = notice + "\n\n" + text
+    return Screen(text, markup, fits_caption=True)
+
+
+def confirm(lang: str, event: Event, seat: Seat) -> Screen:
+    venue = ", ".join(p for p in (event.venue_name, event.venue_address) if p)
+    text = t(lang, "confirm", title=esc(event.title), when=when(event.starts_at, event.timezone, lang),
+             venue=esc(venue), seat=esc(seat.label), row=esc(seat.row_label), number=seat.number,
+             price=money(event.price_minor, event.currency, lang))
+    return Screen(text, keyboards.confirm(lang, event.id, seat.id), fits_caption=True)
+
+
+def booked(lang: str, event: Event, seat: Seat) -> Screen:
+    venue = ", ".join(p for p in (event.venue_name, event.venue_address) if p)
+    text = t(lang, "booked", title=esc(event.title), when=when(event.starts_at, event.timezone, lang),
+             venue=esc(venue), seat=esc(seat.label), price=money(event.price_minor, event.currency, lang))
+    return Screen(text, keyboards.after_booking(lang, event.id), fits_caption=True)
+
+
+def notice(lang: str, text: str, event_id: int) -> Screen:
+    return Screen(text, keyboards.back_to_event(lang, event_id), fits_caption=True)
+
+
+def my_bookings(lang: str, views: list[BookingView], page: int, count: int) -> Screen:
+    if not count:
+        return Screen(t(lang, "my.empty"), keyboards.my_bookings(lang, [], 0, 1))
+    blocks = [
+        t(lang, "my.entry", title=esc(v.event.title), when=when(v.event.starts_at, v.event.timezone, lang),
+          venue=esc(v.event.venue_name), seat=esc(v.seat.label))
+        for v in views
+    ]
+    entries = [(v.booking.id, v.seat.label, v.event.title) for v in views]
+    text = t(lang, "my.title", count=count) + "\n" + "\n\n".join(blocks)
+    return Screen(text, keyboards.my_bookings(lang, entries, page, pages(count, BOOKINGS_PER_PAGE)))
+
+
+def cancel_ask(lang: str, view: BookingView, page: int) -> Screen:
+    text = t(lang, "cancel.ask", title=esc(view.event.title),
+             when=when(view.event.starts_at, view.event.timezone, lang), seat=esc(view.seat.label))
+    return Screen(text, keyboards.cancel_ask(lang, view.booking.id, page))

@@ -1,0 +1,1 @@
+"""Storage and the rules over it, free of Telegram."""

@@ -1,0 +1,160 @@
+"""Queries over events: the catalogue, one event's card, its hall."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, and_, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.hall import Row
+from db.models import ACTIVE_BOOKING_STATUSES, Booking, Event, EventStatus, Poster, Seat, utcnow
+
+ACTIVE = [s.value for s in ACTIVE_BOOKING_STATUSES]
+
+
+@dataclass(frozen=True)
+class EventSummary:
+    event: Event
+    total_seats: int
+    taken_seats: int
+    poster_file_id: str | None = None
+
+    @property
+    def free_seats(self) -> int:
+        return self.total_seats - self.taken_seats
+
+
+@dataclass(frozen=True)
+class SeatState:
+    id: int
+    row_index: int
+    row_label: str
+    number: int
+    label: str
+    taken: bool
+
+
+def _counts() -> tuple:
+    total = select(func.count(Seat.id)).where(Seat.event_id == Event.id).correlate(Event).scalar_subquery()
+    taken = (
+        select(func.count(Booking.id))
+        .where(Booking.event_id == Event.id, Booking.status.in_(ACTIVE))
+        .correlate(Event)
+        .scalar_subquery()
+    )
+    return total, taken
+
+
+def _upcoming(now: datetime) -> Select:
+    return select(Event).where(Event.status == EventStatus.PUBLISHED.value, Event.starts_at > now)
+
+
+async def upcoming_page(
+    session: AsyncSession, *, offset: int, limit: int, now: datetime | None = None
+) -> tuple[list[EventSummary], int]:
+    """One page of upcoming published events, soonest first, and how many there are in all."""
+    now = now or utcnow()
+    total_count = (
+        await session.execute(select(func.count()).select_from(_upcoming(now).subquery()))
+    ).scalar_one()
+    total, taken = _counts()
+    rows = await session.execute(
+        _upcoming(now)
+        .add_columns(total, taken)
+        .order_by(Event.starts_at, Event.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    return [EventSummary(event, t or 0, k or 0) for event, t, k in rows], total_count
+
+
+async def event_summary(session: AsyncSession, event_id: int) -> EventSummary | None:
+    total, taken = _counts()
+    row = (
+        await session.execute(
+            select(Event, total, taken, Poster.telegram_file_id)
+            .outerjoin(Poster, Poster.id == Event.poster_id)
+            .where(Event.id == event_id)
+        )
+    ).first()
+    if row is None:
+        return None
+    event, t, k, file_id = row
+    return EventSummary(event, t or 0, k or 0, file_id)
+
+
+def is_open(event: Event, now: datetime | None = None) -> bool:
+    """Open for booking: published and not yet started."""
+    return event.status == EventStatus.PUBLISHED.value and event.starts_at > (now or utcnow())
+
+
+async def seat_states(session: AsyncSession, event_id: int) -> list[SeatState]:
+    rows = await session.execute(
+        select(Seat.id, Seat.row_index, Seat.row_label, Seat.number, Seat.label, Booking.id.is_not(None))
+        .outerjoin(Booking, and_(Booking.seat_id == Seat.id, Booking.status.in_(ACTIVE)))
+        .where(Seat.event_id == event_id)
+        .order_by(Seat.row_index, Seat.number)
+    )
+    return [SeatState(*row) for row in rows]
+
+
+async def poster_bytes(session: AsyncSession, poster_id: int) -> bytes | None:
+    return (await session.execute(select(Poster.card_jpeg).where(Poster.id == poster_id))).scalar_one_or_none()
+
+
+async def remember_poster_file_id(session: AsyncSession, poster_id: int, file_id: str) -> None:
+    poster = await session.get(Poster, poster_id)
+    if poster is not None and poster.telegram_file_id != file_id:
+        poster.telegram_file_id = file_id
+
+
+async def create_event(
+    session: AsyncSession,
+    *,
+    title: str,
+    description: str,
+    category: str,
+    venue_name: str,
+    venue_address: str,
+    starts_at: datetime,
+    timezone: str,
+    price_minor: int,
+    currency: str,
+    hall: list[Row],
+    created_by: int | None = None,
+    poster: Poster | None = None,
+) -> Event:
+    event = Event(
+        title=title, description=description, category=category, venue_name=venue_name,
+        venue_address=venue_address, starts_at=starts_at, timezone=timezone, price_minor=price_minor,
+        currency=currency, created_by=created_by, status=EventStatus.PUBLISHED.value,
+    )
+    if poster is not None:
+        session.add(poster)
+        await session.flush()
+        event.poster_id = poster.id
+    session.add(event)
+    await session.flush()
+    await add_seats(session, event.id, hall)
+    return event
+
+
+async def add_seats(session: AsyncSession, event_id: int, hall: list[Row]) -> None:
+    seats = [
+        {"event_id": event_id, "row_index": i, "row_label": row.label, "number": n, "label": f"{row.label}{n}"}
+        for i, row in enumerate(hall)
+        for n in range(1, row.seats + 1)
+    ]
+    if seats:
+        await session.execute(Seat.__table__.insert(), seats)
+
+
+async def hall_rows(session: AsyncSession, event_id: int) -> list[Row]:
+    rows = await session.execute(
+        select(Seat.row_label, func.count(Seat.id))
+        .where(Seat.event_id == event_id)
+        .group_by(Seat.row_index, Seat.row_label)
+        .order_by(Seat.row_index)
+    )
+    return [Row(label, count) for label, count in rows]

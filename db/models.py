@@ -1,0 +1,178 @@
+"""The tables. Times are stored as UTC; an event keeps the time zone it is shown in."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out, on SQLite (which has no zones) and PostgreSQL."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given where UTC is expected")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc)
+
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class EventStatus(str, enum.Enum):
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+class BookingStatus(str, enum.Enum):
+    # Room to grow: HELD (a seat kept while paying), PAID, CHECKED_IN, REFUNDED.
+    HELD = "held"
+    CONFIRMED = "confirmed"
+    CHECKED_IN = "checked_in"
+    CANCELLED = "cancelled"
+
+
+# Statuses that occupy a seat. The partial unique index below is built from this list, so a new
+# occupying status needs a migration that rebuilds the index.
+ACTIVE_BOOKING_STATUSES = (BookingStatus.HELD, BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN)
+_ACTIVE_SQL = "status IN ('held', 'confirmed', 'checked_in')"
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)  # Telegram user ID
+    first_name: Mapped[str] = mapped_column(String(128), default="")
+    last_name: Mapped[str | None] = mapped_column(String(128))
+    username: Mapped[str | None] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(8), default="ru")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    @property
+    def display_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.last_name) if p) or (self.username or str(self.id))
+
+
+class Poster(Base):
+    """One uploaded picture, already cut to every size the bot shows."""
+
+    __tablename__ = "posters"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    card_jpeg: Mapped[bytes] = mapped_column(LargeBinary)
+    thumb_jpeg: Mapped[bytes] = mapped_column(LargeBinary)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    # Once Telegram has the picture we send its file_id instead of the bytes again.
+    telegram_file_id: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Event(Base):
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str] = mapped_column(String(32), default="other")
+    venue_name: Mapped[str] = mapped_column(String(200), default="")
+    venue_address: Mapped[str] = mapped_column(String(300), default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Almaty")
+    price_minor: Mapped[int] = mapped_column(Integer, default=0)  # in minor units (tiyn, kopecks, cents)
+    currency: Mapped[str] = mapped_column(String(3), default="KZT")
+    poster_id: Mapped[int | None] = mapped_column(ForeignKey("posters.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(16), default=EventStatus.PUBLISHED.value)
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    poster: Mapped[Poster | None] = relationship(lazy="raise")
+
+    __table_args__ = (Index("ix_events_status_starts_at", "status", "starts_at"),)
+
+
+class Seat(Base):
+    __tablename__ = "seats"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    row_index: Mapped[int] = mapped_column(Integer)  # 0-based, front row first
+    row_label: Mapped[str] = mapped_column(String(8))
+    number: Mapped[int] = mapped_column(Integer)  # 1-based within the row
+    label: Mapped[str] = mapped_column(String(16))  # "B7"
+
+    __table_args__ = (
+        UniqueConstraint("event_id", "label", name="uq_seats_event_label"),
+        Index("ix_seats_event_row_number", "event_id", "row_index", "number"),
+    )
+
+
+class Booking(Base):
+    __tablename__ = "bookings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    seat_id: Mapped[int] = mapped_column(ForeignKey("seats.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16), default=BookingStatus.CONFIRMED.value)
+    price_minor: Mapped[int] = mapped_column(Integer, default=0)
+    currency: Mapped[str] = mapped_column(String(3), default="KZT")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    seat: Mapped[Seat] = relationship(lazy="raise")
+    event: Mapped[Event] = relationship(lazy="raise")
+
+    __table_args__ = (
+        # The rule "a seat is sold once" lives here, in the database, not in a check before insert.
+        Index(
+            "uq_bookings_active_seat",
+            "seat_id",
+            unique=True,
+            sqlite_where=text(_ACTIVE_SQL),
+            postgresql_where=text(_ACTIVE_SQL),
+        ),
+        Index("ix_bookings_event_status", "event_id", "status"),
+        Index("ix_bookings_user_status", "user_id", "status"),
+    )

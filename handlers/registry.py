@@ -1,0 +1,41 @@
+"""Every handler, in one ordered place. Group -1 runs first for every update (who is writing);
+group 0 holds the journeys; the catch-alls come last within it."""
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
+
+from bot.callbacks import pattern
+from handlers import booking, events, fallback, mybookings, start, users
+
+USER_GROUP = -1
+
+
+def register(application: Application) -> None:
+    application.add_handler(TypeHandler(Update, users.remember_user), group=USER_GROUP)
+    handlers = [
+        CommandHandler("start", start.on_start),
+        CommandHandler("help", start.on_help),
+        CommandHandler("language", start.on_language),
+        CommandHandler("events", events.on_events),
+        CommandHandler("mybookings", mybookings.on_mybookings),
+        CallbackQueryHandler(start.on_menu, pattern=pattern("menu")),
+        CallbackQueryHandler(start.on_language_tap, pattern=pattern("lang")),
+        CallbackQueryHandler(events.on_events_page, pattern=pattern("ev", "list")),
+        CallbackQueryHandler(events.on_card, pattern=pattern("ev", "card")),
+        CallbackQueryHandler(booking.on_map, pattern=pattern("st", "map")),
+        CallbackQueryHandler(booking.on_pick, pattern=pattern("st", "pick")),
+        CallbackQueryHandler(booking.on_best, pattern=pattern("st", "best")),
+        CallbackQueryHandler(booking.on_taken_seat, pattern=pattern("st", "taken")),
+        CallbackQueryHandler(booking.on_noop, pattern=pattern("st", "noop")),
+        CallbackQueryHandler(booking.on_book, pattern=pattern("bk", "ok")),
+        CallbackQueryHandler(mybookings.on_page, pattern=pattern("my", "list")),
+        CallbackQueryHandler(mybookings.on_ask_cancel, pattern=pattern("my", "ask")),
+        CallbackQueryHandler(mybookings.on_cancel, pattern=pattern("my", "cancel")),
+        # Catch-alls: anything not matched above.
+        MessageHandler(filters.COMMAND, fallback.on_unknown_command),
+        MessageHandler(filters.ChatType.PRIVATE & ~filters.UpdateType.EDITED, fallback.on_other_message),
+        CallbackQueryHandler(fallback.on_stale_button),
+    ]
+    application.add_handlers(handlers, group=0)
+    application.add_error_handler(fallback.on_error)

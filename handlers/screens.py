@@ -1,0 +1,67 @@
+"""Putting a Screen in the chat: edit the tapped message in place when we can, send when we must."""
+from __future__ import annotations
+
+import logging
+
+from telegram import Message, Update
+from telegram.error import BadRequest
+
+from bot.context import Context
+from bot.views import Screen
+from db.events import poster_bytes, remember_poster_file_id
+
+log = logging.getLogger(__name__)
+
+
+def _not_modified(exc: BadRequest) -> bool:
+    return "not modified" in exc.message.lower()
+
+
+async def show(update: Update, context: Context, screen: Screen) -> Message | None:
+    """Replace the tapped message with the screen, or send it when there is nothing to replace."""
+    query = update.callback_query
+    message = query.message if query else None
+    if not isinstance(message, Message):  # a command, or a message too old for the bot to see
+        return await send(update.effective_chat.id, context, screen)
+
+    has_photo = bool(message.photo)
+    try:
+        if screen.photo is not None and has_photo or (
+            screen.photo is None and has_photo and screen.fits_caption and len(screen.text) <= 1024
+        ):
+            result = await message.edit_caption(caption=screen.text, reply_markup=screen.markup)
+            return result if isinstance(result, Message) else message
+        if screen.photo is None and not has_photo:
+            result = await message.edit_text(screen.text, reply_markup=screen.markup)
+            return result if isinstance(result, Message) else message
+    except BadRequest as exc:
+        if _not_modified(exc):
+            return message
+        log.info("could not edit message %s (%s); sending a new one", message.message_id, exc.message)
+    # A text message can't become a photo (or back): replace it with a new one.
+    try:
+        await message.delete()
+    except BadRequest as exc:
+        log.info("could not delete message %s: %s", message.message_id, exc.message)
+    return await send(message.chat_id, context, screen)
+
+
+async def send(chat_id: int, context: Context, screen: Screen) -> Message:
+    if screen.photo is None:
+        return await context.bot.send_message(chat_id, screen.text, reply_markup=screen.markup)
+    photo = screen.photo
+    try:
+        sent = await context.bot.send_photo(chat_id, photo, caption=screen.text, reply_markup=screen.markup)
+    except BadRequest:
+        if not isinstance(photo, str) or screen.poster_id is None:
+            raise
+        # The remembered file_id is not valid for this bot (another token, another Bot API server).
+        async with context.db.read() as session:
+            photo = await poster_bytes(session, screen.poster_id)
+        if photo is None:
+            raise
+        sent = await context.bot.send_photo(chat_id, photo, caption=screen.text, reply_markup=screen.markup)
+    if isinstance(photo, bytes) and screen.poster_id is not None and sent.photo:
+        async with context.db.write() as session:
+            await remember_poster_file_id(session, screen.poster_id, sent.photo[-1].file_id)
+    return sent

@@ -1,0 +1,18 @@
+async def test_start_events_card_book(app, api, user, add_event):
+    await add_event("Jazz Night", hall="3x5")
+    alice = user()
+    await alice.send("/start")
+    assert "Alice" in alice.screen()
+    await alice.tap("Events")
+    assert "Jazz Night" in alice.button("Jazz Night")["text"]
+    await alice.tap("Jazz Night")
+    print(alice.last())
+    await alice.tap("Book a seat")
+    print(alice.last())
+    await alice.tap("3")
+    print(alice.last())
+    await alice.tap("Confirm")
+    print(alice.last())
+    await alice.send("/mybookings")
+    print(alice.last())
+    print([c.method for c in api.calls])

@@ -176,3 +176,13 @@ class Booking(Base):
         Index("ix_bookings_event_status", "event_id", "status"),
         Index("ix_bookings_user_status", "user_id", "status"),
     )
+
+
+class ProcessedUpdate(Base):
+    """Telegram update IDs whose effects are committed; written in the same transaction as the
+    effect, so a redelivered update (webhook retry, unconfirmed getUpdates) can't act twice."""
+
+    __tablename__ = "processed_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    processed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -2,16 +2,26 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta, timezone
 
 from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
-from telegram.request import BaseRequest
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    BaseUpdateProcessor,
+    ContextTypes,
+    Defaults,
+    ExtBot,
+)
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Settings
 from bot.context import Context
 from bot.texts import LANGUAGES, t
+from bot.updates import PerChatUpdateProcessor
 from db.migrate import upgrade
 from db.session import Database
 from handlers import registry
@@ -37,6 +47,21 @@ def api_file_url(url: str) -> str:
     return url + ("/bot" if url.endswith("/file") else "/file/bot")
 
 
+class EventBot(ExtBot):
+    """The Bot, with one Telegram quirk absorbed in one place."""
+
+    async def answer_callback_query(self, *args, **kwargs) -> bool:
+        # A tap answered too late (a slow moment, a redelivered update) must not abort the work
+        # the tap asked for; the spinner has simply already gone.
+        try:
+            return await super().answer_callback_query(*args, **kwargs)
+        except BadRequest as exc:
+            if "query is too old" in exc.message or "query id is invalid" in exc.message.lower():
+                log.info("callback query expired: %s", exc.message)
+                return False
+            raise
+
+
 def build_application(
     settings: Settings,
     *,
@@ -44,30 +69,41 @@ def build_application(
     request: BaseRequest | None = None,
     migrate: bool = True,
     rate_limiter: bool = True,
+    update_processor: BaseUpdateProcessor | None = None,
 ) -> Application:
-    builder: ApplicationBuilder = (
+    base_url = api_base_url(settings.telegram_base_url) if settings.telegram_base_url else None
+    file_url = settings.telegram_base_file_url or settings.telegram_base_url
+    bot = EventBot(
+        token=settings.bot_token.get_secret_value().strip(),
+        base_url=base_url or "https://api.telegram.org/bot",
+        base_file_url=api_file_url(file_url) if file_url else "https://api.telegram.org/file/bot",
+        request=request or HTTPXRequest(connection_pool_size=256),
+        get_updates_request=request or HTTPXRequest(connection_pool_size=1),
+        defaults=Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)),
+        # 429 answers are waited out and retried; sends are paced to Telegram's flood limits.
+        rate_limiter=AIORateLimiter(max_retries=3) if rate_limiter else None,
+    )
+    application = (
         ApplicationBuilder()
-        .token(settings.bot_token.get_secret_value().strip())
-        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .bot(bot)
         .context_types(ContextTypes(context=Context))
+        .concurrent_updates(update_processor or PerChatUpdateProcessor())
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
+        .build()
     )
-    if rate_limiter:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
-    if settings.telegram_base_url:
-        builder = builder.base_url(api_base_url(settings.telegram_base_url))
-        builder = builder.base_file_url(api_file_url(settings.telegram_base_file_url or settings.telegram_base_url))
-    elif settings.telegram_base_file_url:
-        builder = builder.base_file_url(api_file_url(settings.telegram_base_file_url))
-    if request is not None:
-        builder = builder.request(request).get_updates_request(request)
-    application = builder.build()
     application.bot_data["settings"] = settings
     application.bot_data["db"] = database or Database(settings.database_url)
     application.bot_data["migrate"] = migrate
     registry.register(application)
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(_prune_processed_updates, interval=3600, first=60,
+                                            name="prune-processed-updates")
     return application
+
+
+async def _prune_processed_updates(context: Context) -> None:
+    await context.db.forget_updates_before(datetime.now(timezone.utc) - timedelta(days=2))
 
 
 async def _post_init(application: Application) -> None:

@@ -12,12 +12,19 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from sqlalchemy import event
+from sqlalchemy import delete, event, insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 
+from db.models import ProcessedUpdate, utcnow
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+class DuplicateUpdate(Exception):
+    """This Telegram update's effects were already committed (a redelivery)."""
 
 
 def is_sqlite(url: str) -> bool:
@@ -75,17 +82,32 @@ class Database:
             yield session
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[AsyncSession]:
-        """A transaction that commits on success and rolls back on any exception."""
+    async def write(self, update_id: int | None = None) -> AsyncIterator[AsyncSession]:
+        """A transaction that commits on success and rolls back on any exception.
+
+        With `update_id`, the update is recorded as processed in the same transaction, and a second
+        delivery of it raises DuplicateUpdate before anything is changed.
+        """
         async with self._write_lock or _no_lock(), self._sessions() as session:
             if self.sqlite:
                 await session.connection(execution_options={"sqlite_write": True})
             try:
+                if update_id is not None:
+                    try:
+                        await session.execute(insert(ProcessedUpdate).values(update_id=update_id, processed_at=utcnow()))
+                    except IntegrityError:
+                        raise DuplicateUpdate(update_id) from None
                 yield session
                 await session.commit()
             except BaseException:
                 await session.rollback()
                 raise
+
+    async def forget_updates_before(self, moment) -> int:
+        """Prune the processed-update log; Telegram redelivers for at most a day."""
+        async with self.write() as session:
+            result = await session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < moment))
+        return result.rowcount or 0
 
     async def dispose(self) -> None:
         await self.engine.dispose()

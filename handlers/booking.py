@@ -8,6 +8,7 @@ from bot.context import Context
 from bot.texts import t
 from db import booking, events
 from db.booking import Outcome
+from db.session import DuplicateUpdate
 from handlers.events import open_event
 from handlers.screens import show
 
@@ -80,9 +81,15 @@ async def on_book(update: Update, context: Context) -> None:
     """✅ Confirm: book the seat, or explain why not with a fresh hall."""
     query = update.callback_query
     cb = callbacks.parse(query.data)
-    async with context.db.write() as session:
-        result = await booking.book(session, user_id=query.from_user.id, event_id=cb.event_id,
-                                    seat_id=cb.seat_id, limit=context.settings.max_seats_per_user)
+    try:
+        async with context.db.write(update_id=update.update_id) as session:
+            result = await booking.book(session, user_id=query.from_user.id, event_id=cb.event_id,
+                                        seat_id=cb.seat_id, limit=context.settings.max_seats_per_user)
+    except DuplicateUpdate:
+        # Telegram delivered this tap again: show how things stand, change nothing.
+        await query.answer()
+        await _confirm(update, context, cb.event_id, cb.seat_id)
+        return
     if result.outcome is Outcome.TAKEN:
         await query.answer(t(context.lang, "taken_alert", seat=result.seat.label))
     else:

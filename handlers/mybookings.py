@@ -8,6 +8,7 @@ from bot.context import Context
 from bot.texts import t
 from db import booking
 from db.booking import Outcome
+from db.session import DuplicateUpdate
 from handlers.screens import show
 
 
@@ -53,8 +54,13 @@ async def on_ask_cancel(update: Update, context: Context) -> None:
 async def on_cancel(update: Update, context: Context) -> None:
     query = update.callback_query
     cb = callbacks.parse(query.data)
-    async with context.db.write() as session:
-        result = await booking.cancel(session, user_id=query.from_user.id, booking_id=cb.booking_id)
+    try:
+        async with context.db.write(update_id=update.update_id) as session:
+            result = await booking.cancel(session, user_id=query.from_user.id, booking_id=cb.booking_id)
+    except DuplicateUpdate:  # a redelivered tap: show the list as it is, change nothing
+        await query.answer()
+        await show(update, context, await bookings_screen(context, query.from_user.id, cb.page))
+        return
     lang = context.lang
     if result.outcome is Outcome.CANCELLED:
         await query.answer(t(lang, "cancel.done_alert"))

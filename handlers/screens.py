@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Message, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, NetworkError
 
 from bot.context import Context
 from bot.views import Screen
@@ -29,10 +29,10 @@ async def show(update: Update, context: Context, screen: Screen) -> Message | No
         if screen.photo is not None and has_photo or (
             screen.photo is None and has_photo and screen.fits_caption and len(screen.text) <= 1024
         ):
-            result = await message.edit_caption(caption=screen.text, reply_markup=screen.markup)
+            result = await _edit_retrying(lambda: message.edit_caption(caption=screen.text, reply_markup=screen.markup))
             return result if isinstance(result, Message) else message
         if screen.photo is None and not has_photo:
-            result = await message.edit_text(screen.text, reply_markup=screen.markup)
+            result = await _edit_retrying(lambda: message.edit_text(screen.text, reply_markup=screen.markup))
             return result if isinstance(result, Message) else message
     except BadRequest as exc:
         if _not_modified(exc):
@@ -44,6 +44,18 @@ async def show(update: Update, context: Context, screen: Screen) -> Message | No
     except BadRequest as exc:
         log.info("could not delete message %s: %s", message.message_id, exc.message)
     return await send(message.chat_id, context, screen)
+
+
+async def _edit_retrying(edit):
+    """An edit is idempotent, so one that timed out or met a 5xx is simply tried again once;
+    if the first did land, the second reports 'not modified', which show() treats as done."""
+    try:
+        return await edit()
+    except NetworkError as exc:
+        if isinstance(exc, BadRequest):
+            raise
+        log.warning("editing a message failed (%s); trying once more", exc.message)
+        return await edit()
 
 
 async def send(chat_id: int, context: Context, screen: Screen) -> Message:

@@ -9,7 +9,6 @@ from bot.texts import LANGUAGES, t
 from db.users import set_language
 from handlers.events import open_event
 from handlers.screens import show
-from handlers.users import forget_language
 
 DEEP_LINK_EVENT = "event_"
 
@@ -52,7 +51,6 @@ async def on_language_tap(update: Update, context: Context) -> None:
     lang = LANGUAGES[cb.code]
     async with context.db.write() as session:
         await set_language(session, query.from_user.id, lang)
-    forget_language(context, query.from_user.id)
     context.lang = lang
     await query.answer(t(lang, "language.set"))
     await show(update, context, views.Screen(t(lang, "language.set"), keyboards.main_menu(lang)))

@@ -74,9 +74,11 @@ async def make_app(settings, api) -> AsyncIterator[Callable]:
     """Build and start an Application; call again for a 'restarted' bot on the same database."""
     started = []
 
-    async def _make(fake: FakeTelegram | None = None, **overrides):
+    async def _make(fake: FakeTelegram | None = None, *, update_processor=None, rate_limiter: bool = False,
+                    **overrides):
         conf = settings.model_copy(update=overrides) if overrides else settings
-        app = build_application(conf, request=fake or api, rate_limiter=False)
+        app = build_application(conf, request=fake or api, rate_limiter=rate_limiter,
+                                update_processor=update_processor)
         await app.initialize()
         await app.post_init(app)
         started.append(app)

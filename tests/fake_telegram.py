@@ -13,9 +13,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
 BOT_ID = 7000001
+TIMEOUT = 0  # a Fault status meaning "no answer at all"
 BOT_USERNAME = "eventbot_test_bot"
 
 
@@ -91,6 +93,8 @@ class FakeTelegram(BaseRequest):
         if fault is not None:
             if fault.delay:
                 await asyncio.sleep(fault.delay)
+            if fault.status == TIMEOUT:
+                raise TimedOut("the fake Bot API did not answer in time")
             body: dict[str, Any] = {"ok": False, "error_code": fault.status, "description": fault.description}
             if fault.retry_after is not None:
                 body["parameters"] = {"retry_after": fault.retry_after}
@@ -172,7 +176,9 @@ class FakeTelegram(BaseRequest):
 
     def _photo(self, params: dict, files: dict) -> list[dict]:
         photo = params["photo"] if isinstance(params.get("photo"), str) else params.get("media", {}).get("media")
-        if isinstance(photo, str) and photo.startswith("attach://"):
+        if photo is None and "photo" in files:  # bytes sent as the multipart field itself
+            file = self.add_file(files["photo"])
+        elif isinstance(photo, str) and photo.startswith("attach://"):
             data = files[photo[len("attach://"):]]
             file = self.add_file(data)
         elif isinstance(photo, str) and photo in self.files:
@@ -191,8 +197,10 @@ class FakeTelegram(BaseRequest):
                                  **self._markup(params))
 
     def _api_sendDocument(self, params, files):
-        doc = params["document"]
+        doc = params.get("document")
         data = files.get(doc[len("attach://"):], b"") if isinstance(doc, str) and doc.startswith("attach://") else b""
+        if doc is None:  # bytes sent as the multipart field itself
+            data = files.get("document", b"")
         file = self.add_file(data)
         return self._new_message(int(params["chat_id"]), document={**file, "file_name": "file"},
                                  caption=params.get("caption", ""), **self._markup(params))

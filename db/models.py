@@ -5,6 +5,7 @@ import enum
 from datetime import datetime, timezone
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     DateTime,
     ForeignKey,
@@ -186,3 +187,23 @@ class ProcessedUpdate(Base):
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     processed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class EventDraft(Base):
+    """An organiser's unfinished work, kept in the database so a restart or another bot process
+    carries on where the admin was. kind "new": the /addevent wizard (data holds the answers so far);
+    kind "edit": one field of a published event being changed, or an announcement being written.
+    An admin has at most one of each; the "edit" one, when present, is the one their messages answer."""
+
+    __tablename__ = "event_drafts"
+
+    admin_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    step: Mapped[str] = mapped_column(String(16))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    poster_id: Mapped[int | None] = mapped_column(ForeignKey("posters.id", ondelete="SET NULL"))
+    # Set once every field has an answer: after a change the admin goes back to the preview.
+    reviewing: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
 
+from bot.admin_views import WIZARD_ACTIONS
 from bot.callbacks import pattern
 from handlers import booking, events, fallback, mybookings, start, users
+from handlers.admin import addevent, manage
 
 USER_GROUP = -1
 
@@ -32,6 +34,15 @@ def register(application: Application) -> None:
         CallbackQueryHandler(mybookings.on_page, pattern=pattern("my", "list")),
         CallbackQueryHandler(mybookings.on_ask_cancel, pattern=pattern("my", "ask")),
         CallbackQueryHandler(mybookings.on_cancel, pattern=pattern("my", "cancel")),
+        # Organisers. Each handler checks ADMIN_IDS itself; non-admins get the catch-all answers.
+        CommandHandler("addevent", addevent.on_addevent),
+        CommandHandler("myevents", manage.on_myevents),
+        CommandHandler("cancel", addevent.on_cancel),
+        CallbackQueryHandler(addevent.on_button, pattern=rf"^adm:({'|'.join(WIZARD_ACTIONS)})(:|$)"),
+        CallbackQueryHandler(manage.on_button, pattern=pattern("adm")),
+        # An admin's answer to the wizard (the draft is in the database); anyone else's message
+        # falls through to the usual reply.
+        MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND & ~filters.UpdateType.EDITED, addevent.on_message),
         # Catch-alls: anything not matched above.
         MessageHandler(filters.COMMAND, fallback.on_unknown_command),
         MessageHandler(filters.ChatType.PRIVATE & ~filters.UpdateType.EDITED, fallback.on_other_message),

@@ -124,4 +124,139 @@ TEXTS: dict[str, str] = {
     # Errors
     "error": "Sorry, something went wrong on our side. Please try again in a moment.",
     "not_found": "This event no longer exists.",
+    # Admin
+    "adm.step": "Step {n} of {total}.",
+    "adm.cancel_hint": "/cancel — stop; nothing is saved.",
+    "adm.resumed": "You have an event draft under way; let's carry on where you were.",
+    "adm.ask.title": "What is the event called?\nExample: <code>Jazz Night: Almaty Quartet</code>",
+    "adm.ask.description": (
+        "Describe the event in a few sentences: who performs, what to expect.\n"
+        "Example: <code>An evening of standards and new pieces. Doors open at 18:30.</code>"
+    ),
+    "adm.ask.category": "Pick a category (or type one: {categories}).",
+    "adm.ask.when": (
+        "When does it start? Date and time, {zone} time.\n"
+        "Example: <code>25.12.2026 19:00</code> or <code>2026-12-25 19:00</code>"
+    ),
+    "adm.ask.venue": (
+        "Where is it? Send the venue's name.\nExample: <code>Jazz Club Rhapsody</code>\n"
+        "Or share a place (📎 → Location → a venue) and I'll take its name and address."
+    ),
+    "adm.ask.address": (
+        "The venue's address?\nExample: <code>Abay Ave 43, Almaty</code>\n"
+        "A location pin (📎 → Location) works too."
+    ),
+    "adm.ask.hall": (
+        "The hall: rows x seats, or the seats in each row.\n"
+        "Example: <code>10x12</code> (10 rows of 12) or <code>A:10 B:12 C:14</code>\n"
+        "At most {rows} rows, {seats} seats in a row, {total} seats in all."
+    ),
+    "adm.ask.price": (
+        "The ticket price and currency ({currencies}); 0 for free.\n"
+        "Example: <code>5000 KZT</code>, <code>12.50 USD</code> or <code>0</code>"
+    ),
+    "adm.ask.poster": (
+        "Last one: the poster. Send it as a photo or as an image file (JPEG, PNG, WebP; up to 20 MB, "
+        "at least {min_side} px on the short side)."
+    ),
+    "adm.bad.title": "❗ The title should be text, up to {limit} characters.",
+    "adm.bad.description": "❗ The description should be text, up to {limit} characters.",
+    "adm.bad.category": "❗ Please pick one of the categories with the buttons.",
+    "adm.bad.when": "❗ I couldn't read that as a date and time. Write it like <code>25.12.2026 19:00</code>.",
+    "adm.bad.when_past": "❗ That moment has already passed; the event must be in the future.",
+    "adm.bad.when_far": "❗ That is more than three years away; please check the year.",
+    "adm.bad.venue": "❗ The venue's name should be text, up to {limit} characters.",
+    "adm.bad.address": "❗ Send the address as text (up to {limit} characters) or a location pin.",
+    "adm.bad.hall": "❗ I couldn't build a hall from that ({reason}). Write it like <code>10x12</code> or <code>A:10 B:12</code>.",
+    "adm.bad.hall_booked": "❗ Seats of this event are booked, so the hall can't change.",
+    "adm.bad.price": "❗ Write the price as a number with an optional currency, like <code>5000 KZT</code>; 0 for free.",
+    "adm.bad.price_currency": "❗ I take prices in {currencies}.",
+    "adm.bad.poster": "❗ I need a picture here: send a photo or an image file.",
+    "adm.bad.poster_too_big": "❗ That file is over 20 MB. Please send a smaller picture.",
+    "adm.bad.poster_not_image": "❗ That file isn't a picture I can read (or it is damaged). Send a JPEG, PNG or WebP.",
+    "adm.bad.poster_too_many_pixels": "❗ That picture is too large in pixels (over {megapixels} megapixels).",
+    "adm.bad.poster_too_small": "❗ That picture is too small; it needs at least {min_side} px on the short side.",
+    "adm.bad.announce": "❗ Write the announcement as a text message.",
+    "adm.btn.skip_poster": "➡ No poster",
+    "adm.btn.publish": "✅ Publish",
+    "adm.btn.edit": "✏️ Edit",
+    "adm.btn.discard": "🗑 Discard",
+    "adm.preview": "👀 <b>Preview.</b> This is the card exactly as attendees will see it. Publish it, change a field, or discard it.",
+    "adm.edit.choose": "Which field do you want to change?",
+    "adm.field.title": "Title",
+    "adm.field.description": "Description",
+    "adm.field.category": "Category",
+    "adm.field.when": "Date and time",
+    "adm.field.venue": "Venue",
+    "adm.field.address": "Address",
+    "adm.field.hall": "Hall",
+    "adm.field.price": "Price",
+    "adm.field.poster": "Poster",
+    "cat.concert": "🎵 Concert",
+    "cat.theatre": "🎭 Theatre",
+    "cat.comedy": "😂 Comedy",
+    "cat.cinema": "🎬 Cinema",
+    "cat.tech": "💻 Tech",
+    "cat.kids": "🧸 Kids",
+    "cat.sport": "⚽ Sport",
+    "cat.other": "✨ Other",
+    "adm.published": "🎉 <b>Published!</b> <b>{title}</b> is in /events now.\nShare it: {link}",
+    "adm.discarded": "🗑 Draft discarded. Nothing was saved.",
+    "adm.cancelled": "Stopped. Nothing was saved.",
+    "adm.edit_cancelled": "Stopped. The event is as it was.",
+    "adm.nothing_to_cancel": "There is nothing to cancel.",
+    "adm.no_draft": "This draft is no longer there. /addevent starts a new one.",
+    "adm.poster.working": "⏳ Checking the picture…",
+    # Admin: managing events
+    "adm.list.title": "🗂 <b>Your events</b> ({count}), page {page} of {pages}.\nTap one to manage it.",
+    "adm.list.empty": "You have no events yet. /addevent creates one.",
+    "adm.list.entry": "{mark}{date} · {title} · {sold}/{total}",
+    "adm.btn.new": "➕ New event",
+    "adm.card.stats": "🎫 Booked: <b>{sold}</b> of {total} seats",
+    "adm.card.cancelled": "❌ Cancelled",
+    "adm.card.past": "⏱ Already started",
+    "adm.btn.change": "✏️ Edit a field",
+    "adm.btn.attendees": "👥 Attendees",
+    "adm.btn.csv": "📄 CSV",
+    "adm.btn.announce": "📣 Message attendees",
+    "adm.btn.cancel_event": "❌ Cancel event",
+    "adm.btn.delete": "🗑 Delete",
+    "adm.btn.list": "◀ My events",
+    "adm.btn.card": "◀ Event",
+    "adm.btn.yes_cancel": "Yes, cancel the event",
+    "adm.btn.yes_delete": "Yes, delete it",
+    "adm.btn.no": "No, go back",
+    "adm.btn.send": "📣 Send",
+    "adm.edit.ask": "✏️ <b>{title}</b>: {field}.",
+    "adm.edit.saved": "✅ Saved.",
+    "adm.edit.notified": "✅ Saved. {count} attendee(s) are being told about the change.",
+    "adm.cancel_event.ask": (
+        "Cancel <b>{title}</b> ({when})?\n\n{count} active booking(s) will be cancelled and each attendee "
+        "will get a message. This can't be undone."
+    ),
+    "adm.cancel_event.done": "❌ Event cancelled: {bookings} booking(s) cancelled; telling {people} attendee(s).",
+    "adm.cancel_event.already": "This event is already cancelled.",
+    "adm.cancel_event.past": "This event has already started; it can't be cancelled.",
+    "adm.delete.ask": "Delete <b>{title}</b> for good? Nobody has booked it.",
+    "adm.delete.done": "🗑 Deleted.",
+    "adm.delete.booked": "People have booked this event, so it can't be deleted. Cancel it instead.",
+    "adm.not_found": "This event no longer exists.",
+    "adm.att.title": "👥 <b>{title}</b>: {count} booked seat(s), page {page} of {pages}",
+    "adm.att.entry": "{seat} · {name}{username} · <code>{user_id}</code>",
+    "adm.att.empty": "👥 <b>{title}</b>: nobody has booked yet.",
+    "adm.csv.caption": "📄 Bookings of <b>{title}</b>: {count}",
+    "adm.ann.ask": "📣 Write the message for the {count} attendee(s) of <b>{title}</b>. /cancel to stop.",
+    "adm.ann.confirm": "📣 This goes to {count} attendee(s) of <b>{title}</b>:\n\n{text}",
+    "adm.ann.sending": "📣 Sending to {count} attendee(s)…",
+    "adm.ann.none": "Nobody holds a seat for this event; there is no one to tell.",
+    "adm.delivered": "📬 Delivered: {sent} of {count}.",
+    # Messages to attendees from the organiser
+    "notify.cancelled": (
+        "❌ <b>{title}</b> ({when}) has been cancelled by the organiser.\n"
+        "Your booking (seat {seats}) is cancelled. Sorry for the trouble."
+    ),
+    "notify.changed": (
+        "🔔 <b>{title}</b> has changed. Please check:\n🗓 {when}\n📍 {venue}\n💺 Your seat: {seats}"
+    ),
+    "notify.announcement": "📣 <b>{title}</b>\n\n{text}",
 }

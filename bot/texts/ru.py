@@ -115,4 +115,139 @@ TEXTS: dict[str, str] = {
     "cancel.already": "Эта бронь уже отменена.",
     "error": "Извините, у нас что-то пошло не так. Попробуйте ещё раз чуть позже.",
     "not_found": "Этого события больше нет.",
+    # Admin
+    "adm.step": "Шаг {n} из {total}.",
+    "adm.cancel_hint": "/cancel — прервать; ничего не сохранится.",
+    "adm.resumed": "У вас есть начатый черновик события — продолжим с того же места.",
+    "adm.ask.title": "Как называется событие?\nПример: <code>Джазовый вечер: Almaty Quartet</code>",
+    "adm.ask.description": (
+        "Опишите событие в паре предложений: кто выступает, чего ждать.\n"
+        "Пример: <code>Вечер стандартов и новых пьес. Вход с 18:30.</code>"
+    ),
+    "adm.ask.category": "Выберите категорию (или напишите: {categories}).",
+    "adm.ask.when": (
+        "Когда начало? Дата и время по часовому поясу {zone}.\n"
+        "Пример: <code>25.12.2026 19:00</code> или <code>2026-12-25 19:00</code>"
+    ),
+    "adm.ask.venue": (
+        "Где проходит? Пришлите название площадки.\nПример: <code>Джаз-клуб Rhapsody</code>\n"
+        "Или поделитесь местом (📎 → Геопозиция → место) — я возьму название и адрес."
+    ),
+    "adm.ask.address": (
+        "Адрес площадки?\nПример: <code>пр. Абая 43, Алматы</code>\n"
+        "Можно и точку на карте (📎 → Геопозиция)."
+    ),
+    "adm.ask.hall": (
+        "Зал: ряды x места или число мест в каждом ряду.\n"
+        "Пример: <code>10x12</code> (10 рядов по 12) или <code>A:10 B:12 C:14</code>\n"
+        "Не больше {rows} рядов, {seats} мест в ряду, {total} мест всего."
+    ),
+    "adm.ask.price": (
+        "Цена билета и валюта ({currencies}); 0 — бесплатно.\n"
+        "Пример: <code>5000 KZT</code>, <code>12.50 USD</code> или <code>0</code>"
+    ),
+    "adm.ask.poster": (
+        "Последнее: афиша. Пришлите её фото или файлом-картинкой (JPEG, PNG, WebP; до 20 МБ, "
+        "не меньше {min_side} px по короткой стороне)."
+    ),
+    "adm.bad.title": "❗ Название — это текст, не длиннее {limit} символов.",
+    "adm.bad.description": "❗ Описание — это текст, не длиннее {limit} символов.",
+    "adm.bad.category": "❗ Выберите одну из категорий кнопкой.",
+    "adm.bad.when": "❗ Не получилось прочитать дату и время. Напишите так: <code>25.12.2026 19:00</code>.",
+    "adm.bad.when_past": "❗ Это время уже прошло; событие должно быть в будущем.",
+    "adm.bad.when_far": "❗ Это больше чем через три года — проверьте год.",
+    "adm.bad.venue": "❗ Название площадки — это текст, не длиннее {limit} символов.",
+    "adm.bad.address": "❗ Пришлите адрес текстом (до {limit} символов) или точку на карте.",
+    "adm.bad.hall": "❗ Не получилось построить зал ({reason}). Напишите так: <code>10x12</code> или <code>A:10 B:12</code>.",
+    "adm.bad.hall_booked": "❗ На это событие уже есть брони, зал менять нельзя.",
+    "adm.bad.price": "❗ Напишите цену числом и, если нужно, валюту: <code>5000 KZT</code>; 0 — бесплатно.",
+    "adm.bad.price_currency": "❗ Я принимаю цены в {currencies}.",
+    "adm.bad.poster": "❗ Здесь нужна картинка: пришлите фото или файл-изображение.",
+    "adm.bad.poster_too_big": "❗ Файл больше 20 МБ. Пришлите картинку поменьше.",
+    "adm.bad.poster_not_image": "❗ Этот файл не читается как картинка (или повреждён). Пришлите JPEG, PNG или WebP.",
+    "adm.bad.poster_too_many_pixels": "❗ Слишком большая картинка (больше {megapixels} мегапикселей).",
+    "adm.bad.poster_too_small": "❗ Картинка слишком маленькая: нужно не меньше {min_side} px по короткой стороне.",
+    "adm.bad.announce": "❗ Напишите объявление текстом.",
+    "adm.btn.skip_poster": "➡ Без афиши",
+    "adm.btn.publish": "✅ Опубликовать",
+    "adm.btn.edit": "✏️ Изменить",
+    "adm.btn.discard": "🗑 Удалить черновик",
+    "adm.preview": "👀 <b>Предпросмотр.</b> Так карточку увидят зрители. Опубликуйте, измените поле или удалите черновик.",
+    "adm.edit.choose": "Какое поле изменить?",
+    "adm.field.title": "Название",
+    "adm.field.description": "Описание",
+    "adm.field.category": "Категория",
+    "adm.field.when": "Дата и время",
+    "adm.field.venue": "Площадка",
+    "adm.field.address": "Адрес",
+    "adm.field.hall": "Зал",
+    "adm.field.price": "Цена",
+    "adm.field.poster": "Афиша",
+    "cat.concert": "🎵 Концерт",
+    "cat.theatre": "🎭 Театр",
+    "cat.comedy": "😂 Юмор",
+    "cat.cinema": "🎬 Кино",
+    "cat.tech": "💻 Технологии",
+    "cat.kids": "🧸 Детям",
+    "cat.sport": "⚽ Спорт",
+    "cat.other": "✨ Другое",
+    "adm.published": "🎉 <b>Опубликовано!</b> <b>{title}</b> уже в /events.\nСсылка: {link}",
+    "adm.discarded": "🗑 Черновик удалён. Ничего не сохранено.",
+    "adm.cancelled": "Прервано. Ничего не сохранено.",
+    "adm.edit_cancelled": "Прервано. Событие осталось как было.",
+    "adm.nothing_to_cancel": "Прерывать нечего.",
+    "adm.no_draft": "Этого черновика уже нет. /addevent начнёт новый.",
+    "adm.poster.working": "⏳ Проверяю картинку…",
+    # Admin: managing events
+    "adm.list.title": "🗂 <b>Ваши события</b> ({count}), стр. {page} из {pages}.\nНажмите на событие, чтобы управлять им.",
+    "adm.list.empty": "У вас пока нет событий. /addevent создаст новое.",
+    "adm.list.entry": "{mark}{date} · {title} · {sold}/{total}",
+    "adm.btn.new": "➕ Новое событие",
+    "adm.card.stats": "🎫 Забронировано: <b>{sold}</b> из {total} мест",
+    "adm.card.cancelled": "❌ Отменено",
+    "adm.card.past": "⏱ Уже началось",
+    "adm.btn.change": "✏️ Изменить поле",
+    "adm.btn.attendees": "👥 Зрители",
+    "adm.btn.csv": "📄 CSV",
+    "adm.btn.announce": "📣 Написать зрителям",
+    "adm.btn.cancel_event": "❌ Отменить событие",
+    "adm.btn.delete": "🗑 Удалить",
+    "adm.btn.list": "◀ Мои события",
+    "adm.btn.card": "◀ Событие",
+    "adm.btn.yes_cancel": "Да, отменить событие",
+    "adm.btn.yes_delete": "Да, удалить",
+    "adm.btn.no": "Нет, назад",
+    "adm.btn.send": "📣 Отправить",
+    "adm.edit.ask": "✏️ <b>{title}</b>: {field}.",
+    "adm.edit.saved": "✅ Сохранено.",
+    "adm.edit.notified": "✅ Сохранено. Зрителей, которым сообщаем об изменении: {count}.",
+    "adm.cancel_event.ask": (
+        "Отменить <b>{title}</b> ({when})?\n\nБудут отменены активные брони: {count}, каждый зритель "
+        "получит сообщение. Это нельзя вернуть."
+    ),
+    "adm.cancel_event.done": "❌ Событие отменено: броней отменено — {bookings}; сообщаем зрителям: {people}.",
+    "adm.cancel_event.already": "Это событие уже отменено.",
+    "adm.cancel_event.past": "Событие уже началось, его нельзя отменить.",
+    "adm.delete.ask": "Удалить <b>{title}</b> навсегда? Броней на него нет.",
+    "adm.delete.done": "🗑 Удалено.",
+    "adm.delete.booked": "На это событие бронировали места, удалить его нельзя. Отмените его.",
+    "adm.not_found": "Этого события больше нет.",
+    "adm.att.title": "👥 <b>{title}</b>: занятых мест — {count}, стр. {page} из {pages}",
+    "adm.att.entry": "{seat} · {name}{username} · <code>{user_id}</code>",
+    "adm.att.empty": "👥 <b>{title}</b>: броней пока нет.",
+    "adm.csv.caption": "📄 Брони на <b>{title}</b>: {count}",
+    "adm.ann.ask": "📣 Напишите сообщение для зрителей <b>{title}</b> (их {count}). /cancel — прервать.",
+    "adm.ann.confirm": "📣 Это получат зрители <b>{title}</b> ({count}):\n\n{text}",
+    "adm.ann.sending": "📣 Отправляю зрителям: {count}…",
+    "adm.ann.none": "На это событие никто не записан — сообщать некому.",
+    "adm.delivered": "📬 Доставлено: {sent} из {count}.",
+    # Messages to attendees from the organiser
+    "notify.cancelled": (
+        "❌ Организатор отменил <b>{title}</b> ({when}).\n"
+        "Ваша бронь (место {seats}) отменена. Приносим извинения."
+    ),
+    "notify.changed": (
+        "🔔 В событии <b>{title}</b> изменения. Проверьте:\n🗓 {when}\n📍 {venue}\n💺 Ваше место: {seats}"
+    ),
+    "notify.announcement": "📣 <b>{title}</b>\n\n{text}",
 }

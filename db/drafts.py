@@ -1,0 +1,331 @@
+"""The /addevent wizard as data: what each answer must look like, which question comes next, and
+publishing the finished draft. Free of Telegram: answers come in as plain values.
+
+The draft is a row, not process memory, so a restart (or another bot process) carries on where the
+admin was. Every function here runs inside the caller's unit of work and never commits.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.formatting import CURRENCY_EXPONENT, parse_money
+from db.events import create_event
+from db.hall import HallError, describe, parse_hall
+from db.models import Event, EventDraft, EventStatus, Poster, utcnow
+
+NEW, EDIT = "new", "edit"
+PREVIEW = "preview"
+ANNOUNCE, ANNOUNCE_CONFIRM = "announce", "announce_ok"  # steps of an "edit" draft: a message to attendees
+
+# The questions, in the order the wizard asks them; "poster" is answered by an upload (or skipped).
+FIELDS = ("title", "description", "category", "when", "venue", "address", "hall", "price", "poster")
+CATEGORIES = ("concert", "theatre", "comedy", "cinema", "tech", "kids", "sport", "other")
+CURRENCIES = ("KZT", "RUB", "USD", "EUR")
+DEFAULT_CURRENCY = "KZT"
+_CURRENCY_WORDS = {"₸": "KZT", "ТГ": "KZT", "TG": "KZT", "ТЕНГЕ": "KZT", "₽": "RUB", "Р": "RUB", "РУБ": "RUB",
+                   "$": "USD", "€": "EUR"}
+
+TITLE_MAX = 200
+DESCRIPTION_MAX = 3000
+VENUE_MAX = 200
+ADDRESS_MAX = 300
+ANNOUNCE_MAX = 3500  # leaves room for the event's title in a 4096-character message
+MAX_AHEAD = timedelta(days=3 * 366)
+
+# The common ways people write a date and a time, after commas and a "T" became spaces.
+DATE_FORMATS = (
+    "%d.%m.%Y %H:%M", "%d.%m.%y %H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%d-%m-%Y %H:%M",
+    "%Y/%m/%d %H:%M", "%Y.%m.%d %H:%M", "%d.%m.%Y %H.%M", "%Y-%m-%d %H:%M:%S",
+)
+
+# Which draft keys each question fills; a question is answered when all its keys are there.
+FIELD_KEYS = {
+    "title": ("title",), "description": ("description",), "category": ("category",), "when": ("starts_at",),
+    "venue": ("venue_name",), "address": ("venue_address",), "hall": ("hall",),
+    "price": ("price_minor", "currency"), "poster": ("poster",),
+}
+
+
+class Invalid(ValueError):
+    """The answer does not fit the question; `field` says which hint to show."""
+
+    def __init__(self, field: str, reason: str = "") -> None:
+        super().__init__(f"{field}: {reason}" if reason else field)
+        self.field = field
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Location:
+    """A location pin the admin shared."""
+
+    latitude: float
+    longitude: float
+
+    def as_text(self) -> str:
+        return f"{self.latitude:.5f}, {self.longitude:.5f}"
+
+
+@dataclass(frozen=True)
+class Venue:
+    """A place the admin shared (Telegram's venue: a pin with a title and an address)."""
+
+    title: str
+    address: str
+    latitude: float
+    longitude: float
+
+
+Answer = str | Location | Venue
+
+
+# --- one answer at a time ---------------------------------------------------------------------------
+
+def _text(answer: Answer, field: str, limit: int) -> str:
+    if not isinstance(answer, str):
+        raise Invalid(field, "text expected")
+    text = answer.strip()
+    if not text:
+        raise Invalid(field, "empty")
+    if len(text) > limit:
+        raise Invalid(field, "too long")
+    return text
+
+
+def parse_when(text: str, tz: str, now: datetime | None = None) -> datetime:
+    """'25.12.2026 19:00' or '2026-12-25 19:00', read in `tz`, as UTC; must be in the future."""
+    now = now or utcnow()
+    cleaned = re.sub(r"\s+", " ", text.strip().replace(",", " ").replace("T", " ")).strip()
+    parts = cleaned.split(" ")
+    if len(parts) == 2 and ":" in parts[0]:  # "19:00 25.12.2026"
+        cleaned = f"{parts[1]} {parts[0]}"
+    for fmt in DATE_FORMATS:
+        try:
+            naive = datetime.strptime(cleaned, fmt)
+        except ValueError:
+            continue
+        starts = naive.replace(tzinfo=ZoneInfo(tz)).astimezone(ZoneInfo("UTC"))
+        if starts <= now:
+            raise Invalid("when", "past")
+        if starts - now > MAX_AHEAD:
+            raise Invalid("when", "too far")
+        return starts
+    raise Invalid("when", "format")
+
+
+def parse_price(text: str) -> tuple[int, str]:
+    """'5000', '5 000 KZT', '12.50 USD', '0' -> (minor units, currency)."""
+    cleaned = text.strip().upper()
+    match = re.match(r"^([\d\s.,\u00a0]+?)\s*([A-ZА-Я₸₽$€.]*)$", cleaned)
+    if not match:
+        raise Invalid("price", "format")
+    amount, word = match.group(1), match.group(2).rstrip(".")
+    currency = _CURRENCY_WORDS.get(word, word) if word else DEFAULT_CURRENCY
+    if currency not in CURRENCIES:
+        raise Invalid("price", "currency")
+    try:
+        minor = parse_money(amount, currency)
+    except ValueError:
+        raise Invalid("price", "format") from None
+    return minor, currency
+
+
+def read_answer(field: str, answer: Answer, *, tz: str, now: datetime | None = None) -> dict:
+    """Check one answer and return the draft keys it sets. Raises Invalid with what was expected."""
+    if field == "title":
+        return {"title": _text(answer, field, TITLE_MAX)}
+    if field == "description":
+        return {"description": _text(answer, field, DESCRIPTION_MAX)}
+    if field == "category":
+        value = _text(answer, field, 32).lower().lstrip("#")
+        if value not in CATEGORIES:
+            raise Invalid(field, "unknown")
+        return {"category": value}
+    if field == "when":
+        return {"starts_at": parse_when(_text(answer, field, 64), tz, now).isoformat()}
+    if field == "venue":
+        if isinstance(answer, Venue):  # a shared place answers the address too
+            return {"venue_name": answer.title.strip()[:VENUE_MAX] or answer.address[:VENUE_MAX],
+                    "venue_address": answer.address.strip()[:ADDRESS_MAX]}
+        return {"venue_name": _text(answer, field, VENUE_MAX)}
+    if field == "address":
+        if isinstance(answer, Venue):
+            return {"venue_address": (answer.address.strip() or Location(answer.latitude, answer.longitude)
+                                      .as_text())[:ADDRESS_MAX]}
+        if isinstance(answer, Location):
+            return {"venue_address": answer.as_text()}
+        return {"venue_address": _text(answer, field, ADDRESS_MAX)}
+    if field == "hall":
+        try:
+            return {"hall": describe(parse_hall(_text(answer, field, 1000)))}
+        except HallError as exc:
+            raise Invalid(field, str(exc)) from None
+    if field == "price":
+        minor, currency = parse_price(_text(answer, field, 64))
+        return {"price_minor": minor, "currency": currency}
+    raise Invalid(field, "not a text question")
+
+
+def read_announcement(text_html: str | None) -> str:
+    """An announcement as Telegram-safe HTML (the message's own formatting kept), or Invalid."""
+    if not text_html or not text_html.strip():
+        raise Invalid("announce", "text expected")
+    if len(text_html) > ANNOUNCE_MAX:
+        raise Invalid("announce", "too long")
+    return text_html.strip()
+
+
+# --- the draft row ------------------------------------------------------------------------------
+
+async def get(session: AsyncSession, admin_id: int, kind: str) -> EventDraft | None:
+    return await session.get(EventDraft, (admin_id, kind))
+
+
+async def active(session: AsyncSession, admin_id: int) -> EventDraft | None:
+    """What the admin's next message answers: a pending edit first, else the /addevent draft."""
+    rows = (await session.execute(select(EventDraft).where(EventDraft.admin_id == admin_id))).scalars().all()
+    by_kind = {d.kind: d for d in rows}
+    return by_kind.get(EDIT) or by_kind.get(NEW)
+
+
+async def start(session: AsyncSession, admin_id: int) -> tuple[EventDraft, bool]:
+    """Open the admin's /addevent draft: (draft, True) when one was already under way."""
+    await session.execute(delete(EventDraft).where(EventDraft.admin_id == admin_id, EventDraft.kind == EDIT))
+    draft = await get(session, admin_id, NEW)
+    if draft is not None:
+        draft.updated_at = utcnow()
+        return draft, True
+    draft = EventDraft(admin_id=admin_id, kind=NEW, step=FIELDS[0], data={}, reviewing=False)
+    session.add(draft)
+    await session.flush()
+    return draft, False
+
+
+def answered(data: dict, field: str) -> bool:
+    return all(key in data for key in FIELD_KEYS[field])
+
+
+def _next_step(draft: EventDraft, after: str) -> str:
+    if draft.reviewing:
+        return PREVIEW
+    for field in FIELDS[FIELDS.index(after) + 1:]:
+        if not answered(draft.data, field):
+            return field
+    return PREVIEW
+
+
+def _moved(draft: EventDraft, after: str) -> None:
+    draft.step = _next_step(draft, after)
+    if draft.step == PREVIEW:
+        draft.reviewing = True
+    draft.updated_at = utcnow()
+
+
+async def answer(session: AsyncSession, draft: EventDraft, value: Answer, *, tz: str,
+                 now: datetime | None = None) -> EventDraft:
+    """Take the answer to the current question and move on; raises Invalid and stays put if it is wrong."""
+    field = draft.step
+    if field not in FIELDS or field == "poster":
+        raise Invalid(field if field in FIELDS else "step", "not a text question")
+    draft.data = {**draft.data, **read_answer(field, value, tz=tz, now=now)}  # a new dict: JSON change tracking
+    _moved(draft, field)
+    return draft
+
+
+async def set_poster(session: AsyncSession, draft: EventDraft, poster: Poster | None) -> EventDraft:
+    """The poster question answered with a processed picture, or None for "no poster"."""
+    old = draft.poster_id
+    if poster is not None:
+        session.add(poster)
+        await session.flush()
+        draft.poster_id = poster.id
+    else:
+        draft.poster_id = None
+    if old is not None and old != draft.poster_id:
+        await drop_poster_if_unused(session, old, ignoring_draft=draft)
+    draft.data = {**draft.data, "poster": draft.poster_id is not None}
+    _moved(draft, "poster")
+    return draft
+
+
+async def jump(session: AsyncSession, draft: EventDraft, field: str) -> EventDraft:
+    """Edit from the preview: ask this one question again, then come back to the preview."""
+    if field not in FIELDS:
+        raise Invalid("step", "unknown field")
+    draft.step = field
+    draft.updated_at = utcnow()
+    return draft
+
+
+async def back_to_preview(session: AsyncSession, draft: EventDraft) -> EventDraft:
+    if all(answered(draft.data, f) for f in FIELDS):
+        draft.step = PREVIEW
+    return draft
+
+
+async def discard(session: AsyncSession, draft: EventDraft) -> None:
+    """Forget the draft and the poster it uploaded, so /cancel leaves nothing half-written."""
+    poster_id = draft.poster_id if draft.kind == NEW else None
+    await session.delete(draft)
+    await session.flush()
+    if poster_id is not None:
+        await drop_poster_if_unused(session, poster_id)
+
+
+async def drop_poster_if_unused(session: AsyncSession, poster_id: int, ignoring_draft: EventDraft | None = None) -> None:
+    used_by_events = (await session.execute(
+        select(func.count(Event.id)).where(Event.poster_id == poster_id))).scalar_one()
+    drafts = select(func.count()).select_from(EventDraft).where(EventDraft.poster_id == poster_id)
+    if ignoring_draft is not None:
+        drafts = drafts.where((EventDraft.admin_id != ignoring_draft.admin_id) | (EventDraft.kind != ignoring_draft.kind))
+    used_by_drafts = (await session.execute(drafts)).scalar_one()
+    if not used_by_events and not used_by_drafts:
+        await session.execute(delete(Poster).where(Poster.id == poster_id))
+
+
+def preview(draft: EventDraft, tz: str) -> tuple[Event, int]:
+    """The event as it will be published (not added to the session) and its number of seats."""
+    data = draft.data
+    rows = parse_hall(data["hall"])
+    event = Event(
+        id=0, title=data["title"], description=data["description"], category=data["category"],
+        venue_name=data["venue_name"], venue_address=data["venue_address"],
+        starts_at=datetime.fromisoformat(data["starts_at"]), timezone=tz, price_minor=data["price_minor"],
+        currency=data["currency"], poster_id=draft.poster_id, status=EventStatus.PUBLISHED.value,
+        created_by=draft.admin_id,
+    )
+    return event, sum(r.seats for r in rows)
+
+
+def ready(draft: EventDraft) -> bool:
+    return draft.kind == NEW and all(answered(draft.data, f) for f in FIELDS)
+
+
+async def publish(session: AsyncSession, draft: EventDraft, tz: str, now: datetime | None = None) -> Event:
+    """Turn the finished draft into a published event with its seats; the draft is gone after."""
+    if not ready(draft):
+        raise Invalid(draft.step, "unfinished")
+    starts_at = datetime.fromisoformat(draft.data["starts_at"])
+    if starts_at <= (now or utcnow()):  # the preview sat in the chat until the date went by
+        draft.step = "when"
+        raise Invalid("when", "past")
+    data = draft.data
+    event = await create_event(
+        session, title=data["title"], description=data["description"], category=data["category"],
+        venue_name=data["venue_name"], venue_address=data["venue_address"], starts_at=starts_at, timezone=tz,
+        price_minor=data["price_minor"], currency=data["currency"], hall=parse_hall(data["hall"]),
+        created_by=draft.admin_id,
+    )
+    event.poster_id = draft.poster_id
+    await session.delete(draft)
+    await session.flush()
+    return event
+
+
+assert set(CURRENCIES) <= set(CURRENCY_EXPONENT)

@@ -90,17 +90,22 @@ async def book(
 ) -> BookResult:
     """Book one seat for the user, or say why not. The user row must exist."""
     now = now or utcnow()
-    event = await session.get(Event, event_id)
-    if event is None:
-        return BookResult(Outcome.NOT_FOUND)
+    row = (
+        await session.execute(
+            select(Event, Seat).join(Seat, Seat.event_id == Event.id).where(Event.id == event_id, Seat.id == seat_id)
+        )
+    ).first()
+    if row is None:  # no such event, or a seat of another event: say which without booking anything
+        event = await session.get(Event, event_id)
+        return BookResult(Outcome.NOT_FOUND, event)
+    event, seat = row
     if not is_open(event, now):
         return BookResult(Outcome.CLOSED, event)
-    seat = await session.get(Seat, seat_id)
-    if seat is None or seat.event_id != event_id:
-        return BookResult(Outcome.NOT_FOUND, event)
 
-    # Lock the user's row (PostgreSQL) so one person's parallel taps can't slip past the limit.
-    await session.execute(select(User.id).where(User.id == user_id).with_for_update())
+    if session.bind.dialect.name != "sqlite":
+        # Lock the user's row so one person's parallel taps can't slip past the limit. (SQLite
+        # writers are already serialised by BEGIN IMMEDIATE.)
+        await session.execute(select(User.id).where(User.id == user_id).with_for_update())
     mine = (
         await session.execute(
             select(Booking.seat_id).where(
@@ -118,9 +123,9 @@ async def book(
         price_minor=event.price_minor, currency=event.currency, created_at=now, updated_at=now,
     )
     try:
-        async with session.begin_nested():
+        async with session.begin_nested():  # a savepoint: losing the race undoes only this insert
             session.add(booking)
-    except IntegrityError:
+    except IntegrityError:  # someone else's booking of this seat committed first
         return BookResult(Outcome.TAKEN, event, seat)
     return BookResult(Outcome.BOOKED, event, seat, booking)
 

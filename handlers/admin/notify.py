@@ -91,8 +91,10 @@ def start(context: Context, letters: list[Letter], report_to: int | None = None)
     if not letters:
         return None
     application = context.application
-    task = application.create_task(_deliver_and_report(application, letters, report_to, context.lang),
-                                   name="admin-delivery")
+    work = _deliver_and_report(application, letters, report_to, context.lang)
+    # A running Application awaits its tasks on shutdown; outside one (tests, scripts) a plain task.
+    task = (application.create_task(work, name="admin-delivery") if application.running
+            else asyncio.get_running_loop().create_task(work, name="admin-delivery"))
     tasks: set = application.bot_data.setdefault(_TASKS, set())
     tasks.add(task)
     task.add_done_callback(tasks.discard)

@@ -59,7 +59,9 @@ def cmd_run(settings: Settings) -> None:
                 allowed_updates=Update.ALL_TYPES,
             )
         else:
-            application.run_polling(allowed_updates=Update.ALL_TYPES)
+            from bot.polling import run
+
+            asyncio.run(run(application))
     except InvalidToken:
         sys.exit("eventbot: Telegram rejected BOT_TOKEN. Check it with @BotFather.")
     except NetworkError as exc:

@@ -1,0 +1,102 @@
+"""Long polling that never loses an update, even when the process is killed.
+
+PTB's Updater acknowledges a batch (by asking for the next offset) as soon as it has queued it, so
+updates fetched but not yet handled are gone if the process dies. Here the next offset is only asked
+for after the whole batch has been handled; a crash means Telegram delivers the batch again, and the
+processed-update log (db.session.Database.write(update_id=...)) keeps effects from happening twice.
+Inside a batch, updates of different chats run concurrently and one chat's updates in order.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from datetime import timedelta
+
+from telegram import Update
+from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
+from telegram.ext import Application
+
+log = logging.getLogger(__name__)
+
+LONG_POLL_SECONDS = 25
+BATCH = 100
+
+
+async def handle_batch(application: Application, updates: list[Update]) -> None:
+    processor = application.update_processor
+    await asyncio.gather(*(processor.process_update(u, application.process_update(u)) for u in updates))
+
+
+async def _fetch(application: Application, offset: int | None, stop: asyncio.Event) -> list[Update] | None:
+    """One long poll, abandoned (None) as soon as we are asked to stop."""
+    fetch = asyncio.create_task(application.bot.get_updates(
+        offset=offset, timeout=LONG_POLL_SECONDS, limit=BATCH, allowed_updates=Update.ALL_TYPES))
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait({fetch, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    if not fetch.done():
+        fetch.cancel()
+        return None
+    return fetch.result()
+
+
+async def poll(application: Application, stop: asyncio.Event) -> None:
+    offset: int | None = None
+    backoff = 1.0
+    while not stop.is_set():
+        try:
+            updates = await _fetch(application, offset, stop)
+        except InvalidToken:
+            raise
+        except RetryAfter as exc:
+            wait = exc.retry_after
+            await asyncio.sleep(wait.total_seconds() if isinstance(wait, timedelta) else float(wait))
+            continue
+        except Conflict as exc:
+            log.warning("another process is polling with this token (%s); retrying in 5 s", exc.message)
+            await asyncio.sleep(5)
+            continue
+        except (TimedOut, NetworkError) as exc:
+            log.warning("getUpdates failed (%s); retrying in %.0f s", exc.message, backoff)
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, 30)
+            continue
+        if updates is None:
+            break
+        backoff = 1.0
+        if updates:
+            # A batch is finished before the next offset acknowledges it, even when stopping.
+            await handle_batch(application, updates)
+            offset = updates[-1].update_id + 1
+    if offset is not None:
+        try:  # acknowledge the last handled batch so a restart doesn't see it again
+            await application.bot.get_updates(offset=offset, timeout=0, limit=1)
+        except NetworkError:
+            pass
+
+
+async def run(application: Application) -> None:
+    """Start the application, poll until SIGINT/SIGTERM, then shut down cleanly."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except NotImplementedError:  # pragma: no cover - Windows
+            pass
+    await application.initialize()
+    try:
+        if application.post_init:
+            await application.post_init(application)
+        await application.bot.delete_webhook(drop_pending_updates=False)
+        await application.start()
+        log.info("eventbot is polling as @%s", application.bot.username)
+        try:
+            await poll(application, stop)
+        finally:
+            await application.stop()
+    finally:
+        await application.shutdown()
+        if application.post_shutdown:
+            await application.post_shutdown(application)

@@ -10,6 +10,10 @@ from dataclasses import dataclass
 
 MAX_BYTES = 64
 MAX_INT = 2**53  # IDs we hand out stay far below; anything larger is forged
+# Arguments naming rows of tables with 32-bit integer keys (PostgreSQL INTEGER): larger is forged,
+# and would fail in the database ("value out of int32 range") instead of reading as "not found".
+ROW_IDS = frozenset({"event_id", "seat_id", "booking_id"})
+MAX_ROW_ID = 2**31 - 1
 
 
 class StaleButton(ValueError):
@@ -87,7 +91,7 @@ def parse(data: str | None) -> Callback:
         if not text.isdigit() or not text.isascii() or len(text) > 16:
             raise StaleButton(data)
         value = int(text)
-        if value > MAX_INT:
+        if value > MAX_INT or (name in ROW_IDS and value > MAX_ROW_ID):
             raise StaleButton(data)
         values[name] = value
     return Callback(domain, action, values)

@@ -100,6 +100,7 @@ def seat_map(lang: str, event_id: int, seats: list[SeatState], row_part: int, co
         by_row.setdefault(seat.row_index, []).append(seat)
     row_indexes = sorted(by_row)[row_part * ROWS_PER_PART:(row_part + 1) * ROWS_PER_PART]
     lo, hi = col_part * width + 1, (col_part + 1) * width
+    widest = max((s.number for s in seats), default=1)
     noop = pack("st", "noop")
     taken = pack("st", "taken", event_id)
 
@@ -122,10 +123,10 @@ def seat_map(lang: str, event_id: int, seats: list[SeatState], row_part: int, co
         nav.append(Button(t(lang, "btn.up", rows=_rows_span(by_row, row_part - 1)),
                           callback_data=pack("st", "map", event_id, row_part - 1, col_part)))
     if col_part > 0:
-        nav.append(Button(t(lang, "btn.left", seats=_seat_span(col_part - 1, width)),
+        nav.append(Button(t(lang, "btn.left", seats=_seat_span(col_part - 1, width, widest)),
                           callback_data=pack("st", "map", event_id, row_part, col_part - 1)))
     if col_part < col_parts - 1:
-        nav.append(Button(t(lang, "btn.right", seats=_seat_span(col_part + 1, width)),
+        nav.append(Button(t(lang, "btn.right", seats=_seat_span(col_part + 1, width, widest)),
                           callback_data=pack("st", "map", event_id, row_part, col_part + 1)))
     if row_part < row_parts - 1:
         nav.append(Button(t(lang, "btn.down", rows=_rows_span(by_row, row_part + 1)),
@@ -138,7 +139,7 @@ def seat_map(lang: str, event_id: int, seats: list[SeatState], row_part: int, co
     ])
     part = HallPart(row_part, col_part, row_parts, col_parts,
                     by_row[row_indexes[0]][0].row_label if row_indexes else "",
-                    by_row[row_indexes[-1]][0].row_label if row_indexes else "", lo, hi)
+                    by_row[row_indexes[-1]][0].row_label if row_indexes else "", lo, min(hi, widest))
     return Markup(keyboard), part
 
 
@@ -147,8 +148,9 @@ def _rows_span(by_row: dict[int, list[SeatState]], row_part: int) -> str:
     return f"{by_row[indexes[0]][0].row_label}–{by_row[indexes[-1]][0].row_label}"
 
 
-def _seat_span(col_part: int, width: int) -> str:
-    return f"{col_part * width + 1}–{(col_part + 1) * width}"
+def _seat_span(col_part: int, width: int, widest: int) -> str:
+    # The last part may be padded with blanks (9 seats: 1–5 and 6–9); name only real seats.
+    return f"{col_part * width + 1}–{min((col_part + 1) * width, widest)}"
 
 
 def confirm(lang: str, event_id: int, seat_id: int) -> Markup:

@@ -74,9 +74,10 @@ def card_text(lang: str, summary: EventSummary, limit: int) -> str:
     tail = ("\n\n" + "\n".join(notes)) if notes else ""
     category = t(lang, "card.category", category=esc(event.category))
     # The description is cut as plain text first, so the escape can't split an HTML entity.
-    room = limit - len(head) - len(tail) - len(category) - 2
+    budget = limit - len(head) - len(tail) - len(category) - 2
+    room = budget
     description = event.description.strip()
-    while description and len(esc(cut(description, room))) > room:
+    while description and len(esc(cut(description, room))) > budget:
         room -= 16
     body = esc(cut(description, room)) if description and room > 10 else ""
     return (head + body).rstrip() + "\n\n" + category + tail

@@ -11,6 +11,7 @@ from bot import views
 from bot.callbacks import StaleButton
 from bot.context import Context
 from bot.texts import t
+from db.users import get_language
 from handlers.screens import show
 
 log = logging.getLogger(__name__)
@@ -33,9 +34,23 @@ async def on_stale_button(update: Update, context: Context) -> None:
     await show(update, context, screen)
 
 
+async def _language(update: Update, context: Context) -> str:
+    user = update.effective_user
+    if user is None:
+        return context.lang
+    try:
+        async with context.db.read() as session:
+            return await get_language(session, user.id) or context.lang
+    except Exception:  # noqa: BLE001 - the database may be what failed
+        return context.lang
+
+
 async def on_error(update: object, context: Context) -> None:
     """Log the failure with its update, tell the user something kind, never the internals."""
     error = context.error
+    if isinstance(update, Update):
+        # PTB gives the error handler a fresh context: find the user's language again.
+        context.lang = await _language(update, context)
     if isinstance(error, StaleButton) and isinstance(update, Update) and update.callback_query:
         try:
             await on_stale_button(update, context)

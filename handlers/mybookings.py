@@ -66,7 +66,9 @@ async def on_cancel(update: Update, context: Context) -> None:
         await query.answer(t(lang, "cancel.done_alert"))
         notice = t(lang, "cancel.done", seat=result.seat.label, title=views.esc(result.event.title))
     else:
-        await query.answer()
+        # Someone else's booking ID looks exactly like a missing one, as in on_ask_cancel.
+        missing = result.outcome in (Outcome.NOT_FOUND, Outcome.NOT_YOURS)
+        await query.answer(t(lang, "stale_alert") if missing else None)
         notice = t(lang, {
             Outcome.PAST: "cancel.past",
             Outcome.ALREADY_CANCELLED: "cancel.already",

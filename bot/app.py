@@ -121,13 +121,14 @@ async def set_commands(application: Application) -> None:
     """The command menu: everyone's commands, and admins' own on top in their chats."""
     settings: Settings = application.bot_data["settings"]
     bot = application.bot
-    try:
-        for lang in LANGUAGES:
-            commands = [BotCommand(c, t(lang, f"cmd.{c}")) for c in USER_COMMANDS]
-            admin = commands + [BotCommand(c, t(lang, f"cmd.{c}")) for c in ADMIN_COMMANDS]
-            code = None if lang == settings.default_language else lang
-            await bot.set_my_commands(commands, scope=BotCommandScopeDefault(), language_code=code)
-            for admin_id in settings.admin_ids:
-                await bot.set_my_commands(admin, scope=BotCommandScopeChat(admin_id), language_code=code)
-    except TelegramError as exc:  # an admin who never opened the chat, for instance
-        log.warning("could not set the command menu: %s", exc)
+    for lang in LANGUAGES:
+        commands = [BotCommand(c, t(lang, f"cmd.{c}")) for c in USER_COMMANDS]
+        admin = commands + [BotCommand(c, t(lang, f"cmd.{c}")) for c in ADMIN_COMMANDS]
+        code = None if lang == settings.default_language else lang
+        scopes = [(commands, BotCommandScopeDefault())]
+        scopes += [(admin, BotCommandScopeChat(admin_id)) for admin_id in sorted(settings.admin_ids)]
+        for menu, scope in scopes:
+            try:
+                await bot.set_my_commands(menu, scope=scope, language_code=code)
+            except TelegramError as exc:  # e.g. an admin who has never opened the chat
+                log.warning("could not set the command menu for %s: %s", scope.type, exc)

@@ -296,3 +296,45 @@ async def test_best_available_picks_a_central_free_seat(db, api, user, add_event
     assert bob_row == row and abs(int(bob_number) - int(number)) == 1, "the next best is beside it"
     await bob.tap("Confirm")
     assert len(await active_bookings(db, event.id)) == 2
+
+
+async def test_one_user_racing_past_the_limit(db, api, user, add_event):
+    """Six Confirm taps of one person at once (two phones, a double tap) stop at the limit of 4."""
+    event = await add_event("Popular", hall="2x5")
+    seats = await seats_of(db, event.id)
+    alice = user()
+    await alice.send("/start")
+    labels = ["A1", "A2", "A3", "A4", "A5", "B1"]
+    updates = [alice.tap_update(f"bk:ok:{event.id}:{seats[label]}") for label in labels]
+    await asyncio.gather(*(alice.app.process_update(u) for u in updates))
+    mine = await active_bookings(db, event.id)
+    assert len(mine) == 4 and {m[0] for m in mine} == {alice.id}
+
+
+async def test_double_tap_on_confirm_books_once(db, api, user, add_event):
+    event = await add_event("Encore", hall="1x4")
+    seats = await seats_of(db, event.id)
+    alice = user()
+    await alice.send("/start")
+    await alice.tap(data=f"st:pick:{event.id}:{seats['A2']}")
+    taps = [alice.tap_update(f"bk:ok:{event.id}:{seats['A2']}") for _ in range(2)]
+    before = len(api.calls)
+    await asyncio.gather(*(alice.app.process_update(u) for u in taps))
+    assert await active_bookings(db, event.id) == [(alice.id, seats["A2"], "A2")]
+    assert "Booked!" in alice.screen()
+    assert not [a for a in answers(api.calls[before:]) if "taken" in (a.params.get("text") or "")], \
+        "nobody tells Alice her own seat was taken"
+
+
+async def test_hall_with_rows_of_different_lengths(db, api, user, add_event):
+    from db.hall import parse_hall
+
+    event = await add_event("Open Mic", hall=parse_hall("A:6 B:7 C:7 D:7"))
+    alice = user()
+    await open_hall(alice, event.id)
+    rows = keyboard(alice.last())
+    assert [b["text"] for b in rows[0]] == ["A", "1", "2", "3", "4", "5", "6", "\u2800"]
+    assert rows[0][-1]["callback_data"] == "st:noop"
+    free, _ = hall(alice.last())
+    assert len(free) == 27 and "A7" not in free and "D7" in free
+    assert_telegram_limits(alice.last())

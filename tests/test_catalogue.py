@@ -223,3 +223,30 @@ async def test_cancelled_and_finished_cards_cannot_be_booked(db, user, add_event
     # An old "Book a seat" button of the cancelled event shows its card instead of a hall.
     await alice.tap(data=f"st:map:{cancelled.id}:0:0")
     assert "has been cancelled" in alice.screen()
+
+
+async def test_poster_file_id_of_another_bot_falls_back_to_upload(db, api, user, add_event):
+    from sqlalchemy import update
+
+    await add_event("Moved Bot", poster=poster_png())
+    async with db.write() as session:
+        await session.execute(update(Poster).values(telegram_file_id="file-of-another-bot"))
+    alice = user()
+    await alice.send("/events")
+    calls = await alice.tap("Moved Bot")
+    photos = [c for c in calls if c.method == "sendPhoto"]
+    assert [bool(c.files) for c in photos] == [False, True], "tried the file_id, then uploaded the bytes"
+    assert "photo" in alice.last() and "Moved Bot" in alice.screen()
+    async with db.read() as session:
+        file_id = (await session.execute(select(Poster.telegram_file_id))).scalar_one()
+    assert file_id == alice.last()["photo"][-1]["file_id"], "the working file_id is remembered"
+
+
+async def test_deep_link_to_a_poster_and_odd_start_arguments(user, add_event):
+    event = await add_event("Cinema", poster=poster_png())
+    alice = user()
+    calls = await alice.send(f"/start event_{event.id}")
+    assert [c.method for c in calls] == ["sendPhoto"] and "Cinema" in alice.screen()
+    for arg in ("event_", "event_abc", "event_-1", "something"):
+        await alice.send(f"/start {arg}")
+        assert alice.screen().startswith("Hi, Alice!"), arg

@@ -126,3 +126,18 @@ async def test_past_events_are_not_listed_and_cannot_be_cancelled(db, user, add_
     await alice.tap(data=f"my:cancel:{booking_id}:0")
     assert "can't be cancelled" in alice.screen()
     assert await active_bookings(db, event.id) == [(alice.id, seats["A1"], "A1")]
+
+
+async def test_my_bookings_from_a_poster_card_replaces_the_photo(db, api, user, add_event):
+    from tests.helpers import poster_png
+
+    event = await add_event("Gala", poster=poster_png(), hall="1x3")
+    alice = user()
+    await alice.send(f"/start event_{event.id}")
+    await alice.tap("Book a seat")
+    await alice.tap("2")
+    await alice.tap("Confirm")
+    assert "Booked!" in alice.last()["caption"], "the booking is confirmed on the poster itself"
+    await alice.tap("My bookings")
+    chat = api.chat(alice.id)
+    assert len(chat) == 1 and "photo" not in chat[0] and "My bookings</b> (1)" in chat[0]["text"]

@@ -120,3 +120,14 @@ async def test_stale_answer_speaks_the_users_language(db, scene, user):
     assert [a.params.get("text") for a in answers(calls)] == ["Кнопка устарела"]
     assert ivan.screen().startswith("Эта кнопка устарела.")
     assert not await active_bookings(db, scene["second"].id)
+
+
+async def test_huge_pages_are_the_last_page(db, scene, caplog):
+    alice, first = scene["alice"], scene["first"]
+    await alice.tap(data="ev:list:9007199254740992")
+    assert "page 1 of 1" in alice.screen()
+    await alice.tap(data="my:list:9007199254740992")
+    assert "no upcoming bookings" in alice.screen()
+    await alice.tap(data=f"st:map:{first.id}:9007199254740992:9007199254740992")
+    assert "Pick a seat" in alice.screen()
+    no_errors(caplog)

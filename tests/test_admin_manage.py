@@ -257,3 +257,28 @@ async def test_notifications_are_paced(app, api, user, db, add_event, monkeypatc
     await admin.tap("Yes, cancel the event")
     await notify.wait_all(app)
     assert time.perf_counter() - started >= 0.08  # five sends, four gaps at least
+
+
+async def test_new_poster_and_category_for_a_published_event(app, api, user, db, add_event):
+    from tests.test_admin_wizard import jpeg, photo_message
+
+    await add_event("Jazz Night", hall="3x5")
+    admin = user(ADMIN_ID, "Olga")
+    await open_card(admin, "Jazz Night")
+    await admin.tap("Edit a field")
+    await admin.tap("Category")
+    await admin.tap("Cinema")
+    assert "#cinema" in admin.screen() and "Saved" in admin.screen()
+    await admin.tap("Edit a field")
+    await admin.tap("Poster")
+    await admin.send("not a picture")
+    assert "I need a picture" in admin.screen()
+    await admin.send(**photo_message(api, jpeg((1600, 900))))
+    assert "Saved" in admin.screen()
+    alice = user(1001, "Alice")
+    await alice.send("/events")
+    await alice.tap("Jazz Night")
+    assert alice.last()["photo"]  # attendees see the new poster
+    async with db.read() as session:
+        stored = (await session.execute(select(Event))).scalar_one()
+    assert stored.category == "cinema" and stored.poster_id is not None

@@ -206,7 +206,6 @@ TEXTS: dict[str, str] = {
     "adm.edit_cancelled": "Stopped. The event is as it was.",
     "adm.nothing_to_cancel": "There is nothing to cancel.",
     "adm.no_draft": "This draft is no longer there. /addevent starts a new one.",
-    "adm.poster.working": "⏳ Checking the picture…",
     # Admin: managing events
     "adm.list.title": "🗂 <b>Your events</b> ({count}), page {page} of {pages}.\nTap one to manage it.",
     "adm.list.empty": "You have no events yet. /addevent creates one.",

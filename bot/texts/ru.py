@@ -197,7 +197,6 @@ TEXTS: dict[str, str] = {
     "adm.edit_cancelled": "Прервано. Событие осталось как было.",
     "adm.nothing_to_cancel": "Прерывать нечего.",
     "adm.no_draft": "Этого черновика уже нет. /addevent начнёт новый.",
-    "adm.poster.working": "⏳ Проверяю картинку…",
     # Admin: managing events
     "adm.list.title": "🗂 <b>Ваши события</b> ({count}), стр. {page} из {pages}.\nНажмите на событие, чтобы управлять им.",
     "adm.list.empty": "У вас пока нет событий. /addevent создаст новое.",

@@ -9,6 +9,7 @@ import asyncio
 import logging
 
 from telegram import Message, Update
+from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
 from bot import admin_views, callbacks
@@ -49,6 +50,7 @@ async def read_poster(message: Message, context: Context) -> Poster:
     if upload.file_size and upload.file_size > posters.MAX_UPLOAD_BYTES:  # before downloading a byte
         raise drafts.Invalid("poster", "too_big")
     try:
+        await context.bot.send_chat_action(message.chat_id, ChatAction.UPLOAD_PHOTO)  # a big upload takes a moment
         file = await context.bot.get_file(upload.file_id)
         data = bytes(await file.download_as_bytearray())
     except TelegramError as exc:

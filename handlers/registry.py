@@ -35,9 +35,10 @@ def register(application: Application) -> None:
         CallbackQueryHandler(mybookings.on_ask_cancel, pattern=pattern("my", "ask")),
         CallbackQueryHandler(mybookings.on_cancel, pattern=pattern("my", "cancel")),
         # Organisers. Each handler checks ADMIN_IDS itself; non-admins get the catch-all answers.
-        CommandHandler("addevent", addevent.on_addevent),
-        CommandHandler("myevents", manage.on_myevents),
-        CommandHandler("cancel", addevent.on_cancel),
+        # Private chats only: the wizard's answers are read there, and attendee lists stay out of groups.
+        CommandHandler("addevent", addevent.on_addevent, filters=filters.ChatType.PRIVATE),
+        CommandHandler("myevents", manage.on_myevents, filters=filters.ChatType.PRIVATE),
+        CommandHandler("cancel", addevent.on_cancel, filters=filters.ChatType.PRIVATE),
         CallbackQueryHandler(addevent.on_button, pattern=rf"^adm:({'|'.join(WIZARD_ACTIONS)})(:|$)"),
         CallbackQueryHandler(manage.on_button, pattern=pattern("adm")),
         # An admin's answer to the wizard (the draft is in the database); anyone else's message

@@ -338,3 +338,17 @@ async def test_hall_with_rows_of_different_lengths(db, api, user, add_event):
     free, _ = hall(alice.last())
     assert len(free) == 27 and "A7" not in free and "D7" in free
     assert_telegram_limits(alice.last())
+
+
+async def test_labels_and_repeated_taps_change_nothing(db, api, user, add_event, caplog):
+    event = await add_event("Quiet", hall="2x3")
+    alice = user()
+    await open_hall(alice, event.id)
+    hall_message = dict(alice.last())
+    calls = await alice.tap("A")  # a row label
+    assert [c.method for c in calls] == ["answerCallbackQuery"] and not calls[0].params.get("text")
+    # "Book a seat" tapped twice: the second edit finds nothing to change, and that is fine.
+    calls = await alice.tap(data=f"st:map:{event.id}:0:0")
+    assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText"]
+    assert alice.last() == hall_message and len(api.chat(alice.id)) == 1
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]

@@ -95,3 +95,16 @@ def test_redact_filter_on_a_record():
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "hello", None, None)
     RedactSecrets("").filter(record)
     assert record.getMessage() == "hello"
+
+
+def test_token_stays_out_of_the_logs_of_a_real_run(tmp_path):
+    """`eventbot run` at DEBUG against a Bot API server that isn't there: the logs name the API URL
+    (which holds the token) several times, always redacted, and the run ends with one clear line."""
+    process = start_eventbot(tmp_path, "run", BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL="http://127.0.0.1:9",
+                             LOG_LEVEL="DEBUG", DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/bot.db")
+    out, err = process.communicate(timeout=60)
+    assert process.returncode != 0
+    assert TOKEN not in out + err and TOKEN.split(":")[1] not in out + err
+    assert "http://127.0.0.1:9/bot<BOT_TOKEN>" in err
+    assert err.strip().splitlines()[-1].startswith("eventbot: cannot reach the Telegram Bot API")
+    assert "Traceback" not in err

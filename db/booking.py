@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.events import ACTIVE, is_open, seat_states
+from db.events import ACTIVE, is_open, occupying, seat_states
 from db.models import Booking, BookingStatus, Event, Seat, User, utcnow
 
 
@@ -69,7 +69,7 @@ async def check_seat(
         return BookResult(Outcome.NOT_FOUND, event)
     holder = (
         await session.execute(
-            select(Booking.user_id).where(Booking.seat_id == seat_id, Booking.status.in_(ACTIVE))
+            select(Booking.user_id).where(Booking.seat_id == seat_id, occupying())  # partial index, see occupying()
         )
     ).scalar_one_or_none()
     if holder == user_id:

@@ -4,13 +4,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.hall import Row
 from db.models import ACTIVE_BOOKING_STATUSES, Booking, Event, EventStatus, Poster, Seat, utcnow
 
 ACTIVE = [s.value for s in ACTIVE_BOOKING_STATUSES]
+
+
+def occupying():
+    """`bookings.status IN ('held', 'confirmed', 'checked_in')` with the values written into the SQL.
+
+    The partial unique index uq_bookings_active_seat is the only index on bookings(seat_id), and
+    SQLite uses a partial index only when the query repeats its WHERE term literally: with bound
+    parameters (`IN (?, ?, ?)`, what `in_(ACTIVE)` sends) it scans the whole bookings table for
+    every seat. Use this wherever bookings are looked up by seat."""
+    return Booking.status.in_(bindparam("occupying_statuses", ACTIVE, expanding=True, literal_execute=True))
 
 
 @dataclass(frozen=True)
@@ -92,7 +102,7 @@ def is_open(event: Event, now: datetime | None = None) -> bool:
 async def seat_states(session: AsyncSession, event_id: int) -> list[SeatState]:
     rows = await session.execute(
         select(Seat.id, Seat.row_index, Seat.row_label, Seat.number, Seat.label, Booking.id.is_not(None))
-        .outerjoin(Booking, and_(Booking.seat_id == Seat.id, Booking.status.in_(ACTIVE)))
+        .outerjoin(Booking, and_(Booking.seat_id == Seat.id, occupying()))
         .where(Seat.event_id == event_id)
         .order_by(Seat.row_index, Seat.number)
     )

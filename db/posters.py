@@ -43,7 +43,7 @@ class Processed:
 
 def _jpeg(image: Image.Image, quality: int) -> bytes:
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=quality, optimize=True, progressive=True)
+    image.save(out, "JPEG", quality=quality)
     return out.getvalue()
 
 
@@ -63,10 +63,12 @@ def process(data: bytes) -> Processed:
                 if min(width, height) < MIN_SIDE:
                     raise PosterError("too_small")
                 if image.format in {"JPEG", "MPO"}:
-                    # Decode at the smallest 1/2^k scale still at least as big as the card.
-                    image.draft("RGB", (CARD_SIDE, CARD_SIDE))
+                    # Decode at the smallest 1/2^k scale still at least as big as the card would be
+                    # (a 6000x4000 photo: 1/4, 1500x1000), never holding the full-size picture.
+                    scale = min(CARD_SIDE / width, CARD_SIDE / height, 1.0)
+                    image.draft("RGB", (max(1, round(width * scale)), max(1, round(height * scale))))
                 image.load()  # a truncated file fails here
-                image = ImageOps.exif_transpose(image)
+                ImageOps.exif_transpose(image, in_place=True)
                 if image.mode in ("RGBA", "LA", "P"):
                     image = image.convert("RGBA")
                     background = Image.new("RGB", image.size, (255, 255, 255))
@@ -74,7 +76,7 @@ def process(data: bytes) -> Processed:
                     image = background
                 elif image.mode != "RGB":
                     image = image.convert("RGB")
-                card = image.copy()
+                card = image  # resized in place: no second full-size copy
                 card.thumbnail((CARD_SIDE, CARD_SIDE), Image.Resampling.LANCZOS)
                 thumb = card.copy()
                 thumb.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.LANCZOS)

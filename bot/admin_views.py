@@ -67,7 +67,8 @@ def problem_text(lang: str, field: str, reason: str = "") -> str:
 
 
 def category_buttons(lang: str) -> list[list[Button]]:
-    buttons = [Button(t(lang, f"cat.{c}"), callback_data=pack("adm", "cat", i)) for i, c in enumerate(drafts.CATEGORIES)]
+    buttons = [Button(t(lang, f"cat.{c}"), callback_data=pack("adm", "cat", i))
+               for i, c in enumerate(drafts.CATEGORIES)]
     return [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
 
 

@@ -278,13 +278,16 @@ async def discard(session: AsyncSession, draft: EventDraft) -> None:
         await drop_poster_if_unused(session, poster_id)
 
 
-async def drop_poster_if_unused(session: AsyncSession, poster_id: int, ignoring_draft: EventDraft | None = None) -> None:
+async def drop_poster_if_unused(session: AsyncSession, poster_id: int,
+                                ignoring_draft: EventDraft | None = None) -> None:
+    """Delete a poster nothing points at any more (a replaced upload, a discarded draft)."""
     used_by_events = (await session.execute(
         select(func.count(Event.id)).where(Event.poster_id == poster_id))).scalar_one()
-    drafts = select(func.count()).select_from(EventDraft).where(EventDraft.poster_id == poster_id)
+    other_drafts = select(func.count()).select_from(EventDraft).where(EventDraft.poster_id == poster_id)
     if ignoring_draft is not None:
-        drafts = drafts.where((EventDraft.admin_id != ignoring_draft.admin_id) | (EventDraft.kind != ignoring_draft.kind))
-    used_by_drafts = (await session.execute(drafts)).scalar_one()
+        other_drafts = other_drafts.where((EventDraft.admin_id != ignoring_draft.admin_id)
+                                          | (EventDraft.kind != ignoring_draft.kind))
+    used_by_drafts = (await session.execute(other_drafts)).scalar_one()
     if not used_by_events and not used_by_drafts:
         await session.execute(delete(Poster).where(Poster.id == poster_id))
 

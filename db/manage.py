@@ -252,7 +252,8 @@ async def poster_source(session: AsyncSession, poster_id: int | None) -> str | b
     """What to send as the poster: Telegram's file_id once it has the picture, else the bytes."""
     if poster_id is None:
         return None
-    row = (await session.execute(select(Poster.telegram_file_id, Poster.card_jpeg).where(Poster.id == poster_id))).first()
+    row = (await session.execute(
+        select(Poster.telegram_file_id, Poster.card_jpeg).where(Poster.id == poster_id))).first()
     if row is None:
         return None
     return row[0] or row[1]

@@ -225,7 +225,8 @@ async def on_button(update: Update, context: Context) -> None:
             try:
                 published = await drafts.publish(session, draft, context.settings.timezone)
             except drafts.Invalid as exc:  # the date went by while the preview waited
-                screens = await draft_screens(context, session, draft, admin_views.problem_text(lang, exc.field, exc.reason))
+                problem = admin_views.problem_text(lang, exc.field, exc.reason)
+                screens = await draft_screens(context, session, draft, problem)
         elif cb.action == "edit" and drafts.ready(draft):
             screens = [admin_views.choose_draft_field(lang)]
         elif cb.action == "field" and drafts.ready(draft) and cb.index < len(drafts.FIELDS):

@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 
+from db import sqlite_driver
 from db.models import ProcessedUpdate, utcnow
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -40,6 +41,8 @@ def create_engine(url: str, **kwargs) -> AsyncEngine:
 
     if make_url(url).database in (None, "", ":memory:"):
         kwargs.setdefault("poolclass", NullPool)
+    if make_url(url).get_driver_name() == "aiosqlite":
+        kwargs.setdefault("module", sqlite_driver.dbapi())
     engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
 
     @event.listens_for(engine.sync_engine, "connect")

@@ -260,3 +260,25 @@ async def test_admin_with_no_draft_and_admin_menu(app, api, user):
     menus = api.sent("setMyCommands")
     admin_menus = [c for c in menus if "chat" in str(c.params.get("scope"))]
     assert admin_menus and all("addevent" in str(c.params["commands"]) for c in admin_menus)
+
+
+async def test_a_redelivered_answer_or_tap_counts_once(app, api, user, db):
+    admin = user(ADMIN_ID, "Olga")
+    await admin.send("/addevent")
+    title = admin.message_update("Jazz Night")
+    await app.process_update(title)
+    await app.process_update(title)  # a webhook retry: must not answer the description question too
+    async with db.read() as session:
+        draft = (await session.execute(select(EventDraft))).scalar_one()
+    assert draft.step == "description" and draft.data == {"title": "Jazz Night"}
+    assert "Step 2 of 9" in admin.screen()
+    for text in ("Live jazz.",):
+        await admin.send(text)
+    await admin.tap("Concert")
+    for text in (local_date(9), "Rhapsody", "Abay Ave 43", "3x5", "0"):
+        await admin.send(text)
+    await admin.tap("No poster")
+    publish = admin.tap_update(admin.button("Publish")["callback_data"])
+    await app.process_update(publish)
+    await app.process_update(publish)
+    assert await count(db, Event) == 1 and await count(db, EventDraft) == 0

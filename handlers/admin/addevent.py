@@ -18,6 +18,7 @@ from bot.texts import t
 from bot.views import Screen
 from db import drafts, manage, posters
 from db.models import EventDraft, Poster
+from db.session import DuplicateUpdate
 from handlers import fallback
 from handlers.admin.access import admin_only, is_admin
 from handlers.screens import send, show
@@ -165,7 +166,8 @@ async def apply_answer(update: Update, context: Context, value: drafts.Answer | 
     admin_id, lang = update.effective_user.id, context.lang
     kind, result, screens = None, None, [Screen(t(lang, "adm.no_draft"))]
     try:
-        async with context.db.write() as session:
+        # Recorded with the update: a webhook retry of this answer must not answer the next question.
+        async with context.db.write(update_id=update.update_id) as session:
             draft = await drafts.active(session, admin_id)
             if draft is not None:
                 kind = draft.kind
@@ -181,6 +183,9 @@ async def apply_answer(update: Update, context: Context, value: drafts.Answer | 
                     screens = await draft_screens(context, session, draft)
     except drafts.Invalid as exc:  # nothing was written: the transaction rolled back
         await present_current(update, context, admin_views.problem_text(lang, exc.field, exc.reason))
+        return
+    except DuplicateUpdate:  # Telegram delivered this message again: show where things stand
+        await present_current(update, context)
         return
     if kind == drafts.EDIT:
         from handlers.admin.manage import after_edit
@@ -213,9 +218,22 @@ async def on_button(update: Update, context: Context) -> None:
         await apply_answer(update, context, drafts.CATEGORIES[cb.index])
         return
     await query.answer()
-    published = None
-    async with context.db.write() as session:
-        draft = await drafts.get(session, admin_id, drafts.NEW)
+    try:
+        screens, published = await _wizard_tap(update, context, cb)
+    except DuplicateUpdate:  # a redelivered tap: publish or discard happen once
+        await present_current(update, context)
+        return
+    if published is not None:
+        link = f"https://t.me/{context.bot.username}?start=event_{published.id}"
+        screens = [admin_views.published(lang, published, link)]
+    await present(update, context, screens)
+
+
+async def _wizard_tap(update: Update, context: Context, cb: callbacks.Callback):
+    """Skip the poster, publish, pick a field to change, back to the preview, discard."""
+    lang, published, screens = context.lang, None, []
+    async with context.db.write(update_id=update.update_id) as session:
+        draft = await drafts.get(session, update.effective_user.id, drafts.NEW)
         if draft is None:
             screens = [Screen(t(lang, "adm.no_draft"))]
         elif cb.action == "skip" and draft.step == "poster":
@@ -240,7 +258,4 @@ async def on_button(update: Update, context: Context) -> None:
             screens = [Screen(t(lang, "adm.discarded"))]
         else:  # an old button from an earlier step: show where the draft is now
             screens = await draft_screens(context, session, draft)
-    if published is not None:
-        link = f"https://t.me/{context.bot.username}?start=event_{published.id}"
-        screens = [admin_views.published(lang, published, link)]
-    await present(update, context, screens)
+    return screens, published

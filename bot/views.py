@@ -61,9 +61,6 @@ def events_page(lang: str, summaries: list[EventSummary], page: int, count: int)
 def card_text(lang: str, summary: EventSummary, limit: int) -> str:
     event = summary.event
     venue = ", ".join(p for p in (event.venue_name, event.venue_address) if p)
-    head = t(lang, "card", title=esc(event.title), when=when(event.starts_at, event.timezone, lang),
-             venue=esc(venue), price=money(event.price_minor, event.currency, lang),
-             free=summary.free_seats, total=summary.total_seats, description="")
     notes = []
     if event.status == EventStatus.CANCELLED.value:
         notes.append(t(lang, "card.cancelled"))
@@ -73,11 +70,20 @@ def card_text(lang: str, summary: EventSummary, limit: int) -> str:
         notes.append(t(lang, "card.sold_out"))
     tail = ("\n\n" + "\n".join(notes)) if notes else ""
     category = t(lang, "card.category", category=esc(event.category))
+    title = event.title
+    while True:
+        head = t(lang, "card", title=esc(title), when=when(event.starts_at, event.timezone, lang),
+                 venue=esc(venue), price=money(event.price_minor, event.currency, lang),
+                 free=summary.free_seats, total=summary.total_seats, description="")
+        # A long title and venue, once escaped ("&" is "&amp;"), can outgrow a caption on their own.
+        if len(head) + len(tail) + len(category) + 2 <= limit or (len(title) <= 16 and len(venue) <= 16):
+            break
+        title, venue = cut(title, max(16, len(title) * 2 // 3)), cut(venue, max(16, len(venue) * 2 // 3))
     # The description is cut as plain text first, so the escape can't split an HTML entity.
     budget = limit - len(head) - len(tail) - len(category) - 2
     room = budget
     description = event.description.strip()
-    while description and len(esc(cut(description, room))) > budget:
+    while description and room > 10 and len(esc(cut(description, room))) > budget:
         room -= 16
     body = esc(cut(description, room)) if description and room > 10 else ""
     return (head + body).rstrip() + "\n\n" + category + tail
@@ -125,16 +131,23 @@ def notice(lang: str, text: str, event_id: int) -> Screen:
     return Screen(text, keyboards.back_to_event(lang, event_id), fits_caption=True)
 
 
-def my_bookings(lang: str, views: list[BookingView], page: int, count: int) -> Screen:
+def my_bookings(lang: str, views: list[BookingView], page: int, count: int, limit: int = MESSAGE_LIMIT) -> Screen:
     if not count:
         return Screen(t(lang, "my.empty"), keyboards.my_bookings(lang, [], 0, 1))
-    blocks = [
-        t(lang, "my.entry", title=esc(v.event.title), when=when(v.event.starts_at, v.event.timezone, lang),
-          venue=esc(v.event.venue_name), seat=esc(v.seat.label))
-        for v in views
-    ]
+
+    def listing(title_max: int, venue_max: int) -> str:
+        blocks = [
+            t(lang, "my.entry", title=esc(cut(v.event.title, title_max)),
+              when=when(v.event.starts_at, v.event.timezone, lang),
+              venue=esc(cut(v.event.venue_name, venue_max)), seat=esc(v.seat.label))
+            for v in views
+        ]
+        return t(lang, "my.title", count=count) + "\n" + "\n\n".join(blocks)
+
     entries = [(v.booking.id, v.seat.label, v.event.title) for v in views]
-    text = t(lang, "my.title", count=count) + "\n" + "\n\n".join(blocks)
+    text = listing(1000, 1000)
+    if len(text) > limit:  # long titles and venues, longer still once escaped: five must fit one message
+        text = listing(40, 30)
     return Screen(text, keyboards.my_bookings(lang, entries, page, pages(count, BOOKINGS_PER_PAGE)))
 
 

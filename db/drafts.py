@@ -90,7 +90,7 @@ Answer = str | Location | Venue
 def _text(answer: Answer, field: str, limit: int) -> str:
     if not isinstance(answer, str):
         raise Invalid(field, "text expected")
-    text = answer.strip()
+    text = answer.replace("\x00", "").strip()  # PostgreSQL text can't hold NUL
     if not text:
         raise Invalid(field, "empty")
     if len(text) > limit:
@@ -149,6 +149,9 @@ def read_answer(field: str, answer: Answer, *, tz: str, now: datetime | None = N
         return {"category": value}
     if field == "when":
         return {"starts_at": parse_when(_text(answer, field, 64), tz, now).isoformat()}
+    if isinstance(answer, Venue):  # PostgreSQL text can't hold NUL
+        answer = Venue(answer.title.replace("\x00", ""), answer.address.replace("\x00", ""), answer.latitude,
+                       answer.longitude)
     if field == "venue":
         if isinstance(answer, Venue):  # a shared place answers the address too
             return {"venue_name": answer.title.strip()[:VENUE_MAX] or answer.address[:VENUE_MAX],
@@ -174,7 +177,8 @@ def read_answer(field: str, answer: Answer, *, tz: str, now: datetime | None = N
 
 def read_announcement(text_html: str | None) -> str:
     """An announcement as Telegram-safe HTML (the message's own formatting kept), or Invalid."""
-    if not text_html or not text_html.strip():
+    text_html = (text_html or "").replace("\x00", "")  # PostgreSQL text can't hold NUL
+    if not text_html.strip():
         raise Invalid("announce", "text expected")
     if len(text_html) > ANNOUNCE_MAX:
         raise Invalid("announce", "too long")

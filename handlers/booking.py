@@ -44,10 +44,12 @@ async def on_map(update: Update, context: Context) -> None:
 
 
 async def on_taken_seat(update: Update, context: Context) -> None:
+    callbacks.parse(update.callback_query.data)  # a forged one is answered as stale, like any other
     await update.callback_query.answer(t(context.lang, "seat.taken_alert"))
 
 
 async def on_noop(update: Update, context: Context) -> None:
+    callbacks.parse(update.callback_query.data)
     await update.callback_query.answer()
 
 

@@ -19,7 +19,7 @@ async def bookings_screen(context: Context, user_id: int, page: int, notice: str
         if not rows and count and page > 0:
             page = views.pages(count, per_page) - 1
             rows, count = await booking.user_bookings(session, user_id, offset=page * per_page, limit=per_page)
-    screen = views.my_bookings(context.lang, rows, page, count)
+    screen = views.my_bookings(context.lang, rows, page, count, views.MESSAGE_LIMIT - len(notice) - 2)
     if notice:
         screen.text = notice + "\n\n" + screen.text
     return screen

@@ -16,8 +16,10 @@ DEEP_LINK_EVENT = "event_"
 async def on_start(update: Update, context: Context) -> None:
     """/start, or /start event_<id> from a shared link."""
     arg = context.args[0] if context.args else ""
-    if arg.startswith(DEEP_LINK_EVENT) and arg[len(DEEP_LINK_EVENT):].isdigit():
-        await open_event(update, context, int(arg[len(DEEP_LINK_EVENT):]), page=0)
+    event_id = arg[len(DEEP_LINK_EVENT):]
+    # Typed by hand it may be anything: "²" is a digit to isdigit(), 10**20 is no row ID.
+    if arg.startswith(DEEP_LINK_EVENT) and event_id.isascii() and event_id.isdigit() and len(event_id) <= 10:
+        await open_event(update, context, min(int(event_id), callbacks.MAX_ROW_ID), page=0)
         return
     await show(update, context, views.main_menu(context.lang, update.effective_user.first_name))
 
@@ -28,8 +30,9 @@ async def on_help(update: Update, context: Context) -> None:
 
 async def on_menu(update: Update, context: Context) -> None:
     query = update.callback_query
+    cb = callbacks.parse(query.data)  # before answering: a forged one is answered once, as stale
     await query.answer()
-    if callbacks.parse(query.data).action == "help":
+    if cb.action == "help":
         await on_help(update, context)
     else:
         await on_start(update, context)

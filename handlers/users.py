@@ -19,7 +19,8 @@ async def remember_user(update: Update, context: Context) -> None:
     user = update.effective_user
     if user is None or user.is_bot:
         return
-    names = (user.first_name or "", user.last_name, user.username)
+    # PostgreSQL text can't hold NUL, whatever a client put in a name.
+    names = tuple(n.replace("\x00", "") if n else n for n in (user.first_name or "", user.last_name, user.username))
     async with context.db.read() as session:
         row = (await session.execute(
             select(User.first_name, User.last_name, User.username, User.language).where(User.id == user.id)

@@ -56,6 +56,8 @@ async def on_button(update: Update, context: Context) -> None:
         await query.answer()
         await _ask(update, context, action, cb.event_id)
     elif action == "set":
+        if cb.index >= len(drafts.FIELDS):  # before answering: a forged one is answered once, as stale
+            raise callbacks.StaleButton(query.data)
         await query.answer()
         await _start_edit(update, context, cb.event_id, cb.index)
     elif action == "cok":

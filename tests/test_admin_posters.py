@@ -57,11 +57,23 @@ async def stored_poster(db) -> Poster:
         return (await session.execute(select(Poster))).scalar_one()
 
 
-def test_large_jpeg_is_decoded_small_and_turned_upright():
+def test_large_jpeg_is_decoded_small_and_turned_upright(monkeypatch):
+    from PIL import JpegImagePlugin
+
+    decoded_at = []
+    real_draft = JpegImagePlugin.JpegImageFile.draft
+
+    def spy(self, mode, size):
+        result = real_draft(self, mode, size)
+        decoded_at.append(self.size)
+        return result
+
+    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "draft", spy)
     data = big_phone_jpeg()
     started = time.perf_counter()
     result = posters.process(data)
     elapsed = time.perf_counter() - started
+    assert decoded_at[0] == (1500, 1000)  # the decoder scaled by 1/4 while reading: 1.5 MP, not 24
     assert (result.width, result.height) == (853, 1280)  # portrait after EXIF, card size
     assert max(Image.open(io.BytesIO(result.thumb_jpeg)).size) == posters.THUMB_SIDE
     card = Image.open(io.BytesIO(result.card_jpeg)).convert("RGB")

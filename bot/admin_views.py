@@ -221,8 +221,17 @@ def announcement_ask(lang: str, event: Event, count: int) -> Screen:
     return Screen(t(lang, "adm.ann.ask", title=esc(event.title), count=count))
 
 
+def _with_announcement(lang: str, key: str, event: Event, text_html: str, **values) -> str:
+    """An announcement under the event's title; a long title (longer once escaped) is shortened to fit."""
+    for title_max in (len(event.title), 80, 20):
+        text = t(lang, key, title=esc(cut(event.title, title_max)), text=text_html, **values)
+        if len(text) <= MESSAGE_LIMIT:
+            break
+    return text
+
+
 def announcement_confirm(lang: str, event: Event, count: int, text_html: str) -> Screen:
-    text = t(lang, "adm.ann.confirm", title=esc(event.title), count=count, text=text_html)
+    text = _with_announcement(lang, "adm.ann.confirm", event, text_html, count=count)
     return confirm(lang, text, t(lang, "adm.btn.send"), pack("adm", "send", event.id), event.id)
 
 
@@ -246,4 +255,4 @@ def changed_letter(recipient: Recipient, event: Event) -> str:
 
 
 def announcement_letter(recipient: Recipient, event: Event, text_html: str) -> str:
-    return t(recipient.language, "notify.announcement", title=esc(event.title), text=text_html)
+    return _with_announcement(recipient.language, "notify.announcement", event, text_html)

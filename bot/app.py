@@ -18,6 +18,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
+from bot import outbox
 from bot.config import Settings
 from bot.context import Context
 from bot.texts import LANGUAGES, t
@@ -122,9 +123,11 @@ async def _post_init(application: Application) -> None:
     if application.bot_data.get("migrate"):
         await upgrade(db.engine)
     await set_commands(application)
+    outbox.start_worker(application)
 
 
 async def _post_shutdown(application: Application) -> None:
+    await outbox.stop_worker(application)
     await application.bot_data["db"].dispose()
 
 

@@ -92,7 +92,12 @@ async def book(
     now = now or utcnow()
     row = (
         await session.execute(
-            select(Event, Seat).join(Seat, Seat.event_id == Event.id).where(Event.id == event_id, Seat.id == seat_id)
+            select(Event, Seat)
+            .join(Seat, Seat.event_id == Event.id)
+            .where(Event.id == event_id, Seat.id == seat_id)
+            # PostgreSQL: hold the event while booking, so an organiser cancelling it at this very
+            # moment waits for us and then cancels this booking too (SQLite writers queue anyway).
+            .with_for_update(read=True, of=Event)
         )
     ).first()
     if row is None:  # no such event, or a seat of another event: say which without booking anything

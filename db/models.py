@@ -207,3 +207,26 @@ class EventDraft(Base):
     reviewing: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class OutboxMessage(Base):
+    """A message owed to someone (event cancelled or moved, an announcement), written in the same
+    transaction as the change that causes it and sent later, paced, by the outbox worker. The key
+    makes enqueueing the same notice twice a no-op."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(128), unique=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending, sending, sent, blocked, failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Who asked for it, told "delivered N of M" when the whole batch is done.
+    batch: Mapped[str | None] = mapped_column(String(64), index=True)
+    report_to: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_outbox_status_not_before", "status", "not_before"),)

@@ -13,6 +13,7 @@ from bot.texts import t
 from db import booking
 from db.models import Booking, Event, Seat
 from db.users import upsert_user
+from bot import outbox as outbox_worker
 from handlers.admin import notify
 from tests.conftest import ADMIN_ID
 from tests.fake_telegram import FakeTelegram
@@ -42,7 +43,7 @@ def api() -> BlockingTelegram:
 
 @pytest.fixture(autouse=True)
 def no_pacing(monkeypatch):
-    monkeypatch.setattr(notify, "SEND_INTERVAL", 0)
+    monkeypatch.setattr(outbox_worker, "SEND_RATE", 10_000)
 
 
 async def book(db, user_id: int, event_id: int, seats: list[str], name: str = "Alice", lang: str = "en",
@@ -245,7 +246,7 @@ async def test_announcement_goes_to_each_attendee_once(app, api, user, db, add_e
 
 
 async def test_notifications_are_paced(app, api, user, db, add_event, monkeypatch):
-    monkeypatch.setattr(notify, "SEND_INTERVAL", 0.02)
+    monkeypatch.setattr(outbox_worker, "SEND_RATE", 50)
     event = await add_event("Jazz Night", hall="3x5")
     for i in range(5):
         await book(db, 1001 + i, event.id, [f"A{i + 1}"])

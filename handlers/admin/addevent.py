@@ -20,6 +20,7 @@ from db import drafts, manage, posters
 from db.models import EventDraft, Poster
 from db.session import DuplicateUpdate
 from handlers import fallback
+from handlers.admin import notify
 from handlers.admin.access import admin_only, is_admin
 from handlers.screens import send, show
 
@@ -175,6 +176,10 @@ async def apply_answer(update: Update, context: Context, value: drafts.Answer | 
                     raise drafts.Invalid(draft.step)
                 if kind == drafts.EDIT:
                     result = await manage.apply_edit(session, draft, value, tz=context.settings.timezone)
+                    if result is not None and result.notify:  # told with the change, or not at all
+                        await notify.queue(session, update, notify.CHANGED, result.event.id,
+                                           [(r.user_id, admin_views.changed_letter(r, result.event))
+                                            for r in result.notify])
                 elif isinstance(value, Poster):
                     await drafts.set_poster(session, draft, value)
                     screens = await draft_screens(context, session, draft)

@@ -119,9 +119,8 @@ async def after_edit(update: Update, context: Context, result: manage.EditResult
         await present(update, context, [await card_screen(context, 0)])
         return
     lang = context.lang
-    if result.notify:
-        letters = [notify.Letter(r.user_id, admin_views.changed_letter(r, result.event)) for r in result.notify]
-        notify.start(context, letters, report_to=update.effective_chat.id)
+    if result.notify:  # queued with the change itself (addevent.apply_answer); send them now
+        notify.wake(context)
         notice = t(lang, "adm.edit.notified", count=len(result.notify))
     else:
         notice = t(lang, "adm.edit.saved")
@@ -132,10 +131,12 @@ async def _cancel_event(update: Update, context: Context, event_id: int) -> None
     query, lang = update.callback_query, context.lang
     async with context.db.write() as session:
         result = await manage.cancel_event(session, event_id)
+        if result.outcome is Outcome.DONE:
+            await notify.queue(session, update, notify.CANCELLED, event_id,
+                               [(r.user_id, admin_views.cancelled_letter(r, result.event)) for r in result.recipients])
     await query.answer()
     if result.outcome is Outcome.DONE:
-        letters = [notify.Letter(r.user_id, admin_views.cancelled_letter(r, result.event)) for r in result.recipients]
-        notify.start(context, letters, report_to=query.message.chat_id if query.message else None)
+        notify.wake(context)
         notice = t(lang, "adm.cancel_event.done", bookings=result.cancelled_bookings, people=len(result.recipients))
     else:
         notice = t(lang, {Outcome.ALREADY_CANCELLED: "adm.cancel_event.already",
@@ -233,11 +234,13 @@ async def _send_announcement(update: Update, context: Context, event_id: int) ->
             people = await manage.recipients(session, event_id)
             text_html = draft.data["text"]
             await session.delete(draft)
+            if found is not None:
+                event = found[0].event
+                await notify.queue(session, update, notify.ANNOUNCEMENT, event_id,
+                                   [(r.user_id, admin_views.announcement_letter(r, event, text_html)) for r in people])
     await query.answer()
     if not ready or found is None:  # sent already, or an old button: nothing goes out twice
         await show(update, context, await card_screen(context, event_id))
         return
-    event = found[0].event
-    letters = [notify.Letter(r.user_id, admin_views.announcement_letter(r, event, text_html)) for r in people]
-    notify.start(context, letters, report_to=query.message.chat_id if query.message else None)
+    notify.wake(context)
     await show(update, context, await card_screen(context, event_id, t(lang, "adm.ann.sending", count=len(people))))

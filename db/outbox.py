@@ -1,0 +1,99 @@
+"""The outbox: messages owed to people, stored with the change that causes them.
+
+Enqueued in the caller's transaction, so "event cancelled" and "tell its 300 attendees" commit or
+roll back together; a crash afterwards loses nothing, because the worker (bot/outbox.py) finds the
+rows still pending. A unique key per notice makes a repeated enqueue (a redelivered update, a
+second tap) a no-op, so nobody is told twice.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import OutboxMessage, utcnow
+
+PENDING, SENDING, SENT, BLOCKED, FAILED = "pending", "sending", "sent", "blocked", "failed"
+MAX_ATTEMPTS = 5
+STUCK_AFTER = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class Letter:
+    key: str
+    chat_id: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    chat_id: int
+    text: str
+    attempts: int
+    batch: str | None
+    report_to: int | None
+
+
+async def enqueue(session: AsyncSession, letters: list[Letter], *, batch: str | None = None,
+                  report_to: int | None = None) -> int:
+    """Queue letters (skipping keys already queued); returns how many rows are queued under them."""
+    if not letters:
+        return 0
+    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    now = utcnow()
+    rows = [{"key": letter.key[:128], "chat_id": letter.chat_id, "text": letter.text, "status": PENDING,
+             "attempts": 0, "not_before": now, "batch": batch, "report_to": report_to, "created_at": now}
+            for letter in letters]
+    await session.execute(insert(OutboxMessage).on_conflict_do_nothing(index_elements=["key"]), rows)
+    return len(rows)
+
+
+async def claim(session: AsyncSession, *, limit: int, now: datetime | None = None) -> list[Claimed]:
+    """Take up to `limit` due messages for sending. Another worker skips the rows we hold."""
+    now = now or utcnow()
+    # Rows left 'sending' by a worker that died are due again (at least once beats never).
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == SENDING, OutboxMessage.not_before < now - STUCK_AFTER)
+        .values(status=PENDING)
+    )
+    rows = (await session.execute(
+        select(OutboxMessage)
+        .where(OutboxMessage.status == PENDING, OutboxMessage.not_before <= now)
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )).scalars().all()
+    for row in rows:
+        row.status, row.attempts, row.not_before = SENDING, row.attempts + 1, now
+    return [Claimed(r.id, r.chat_id, r.text, r.attempts, r.batch, r.report_to) for r in rows]
+
+
+async def settle(session: AsyncSession, message_id: int, status: str, *, retry_at: datetime | None = None) -> None:
+    values: dict = {"status": status}
+    if status == SENT:
+        values["sent_at"] = utcnow()
+    if retry_at is not None:
+        values["not_before"] = retry_at
+    await session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(**values))
+
+
+async def batch_result(session: AsyncSession, batch: str) -> tuple[int, int] | None:
+    """(sent, total) once every message of the batch is settled; None while some are still owed."""
+    rows = dict((await session.execute(
+        select(OutboxMessage.status, func.count()).where(OutboxMessage.batch == batch).group_by(OutboxMessage.status)
+    )).all())
+    if rows.get(PENDING) or rows.get(SENDING):
+        return None
+    return rows.get(SENT, 0), sum(rows.values())
+
+
+async def pending_count(session: AsyncSession) -> int:
+    return (await session.execute(
+        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status.in_([PENDING, SENDING]))
+    )).scalar_one()

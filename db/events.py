@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, bindparam, func, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.hall import Row
@@ -56,8 +56,23 @@ def _counts() -> tuple:
     return total, taken
 
 
-def _upcoming(now: datetime) -> Select:
-    return select(Event).where(Event.status == EventStatus.PUBLISHED.value, Event.starts_at > now)
+# The hottest statements are built once, with bind parameters: SQLAlchemy then reuses their cache
+# key instead of rebuilding and hashing the whole statement on every update.
+_TOTAL, _TAKEN = _counts()
+_UPCOMING = (Event.status == EventStatus.PUBLISHED.value, Event.starts_at > bindparam("now"))
+_UPCOMING_COUNT = select(func.count(Event.id)).where(*_UPCOMING)
+_UPCOMING_PAGE = (
+    select(Event, _TOTAL, _TAKEN)
+    .where(*_UPCOMING)
+    .order_by(Event.starts_at, Event.id)
+    .offset(bindparam("offset"))
+    .limit(bindparam("limit"))
+)
+_SUMMARY = (
+    select(Event, _TOTAL, _TAKEN, Poster.telegram_file_id)
+    .outerjoin(Poster, Poster.id == Event.poster_id)
+    .where(Event.id == bindparam("event_id"))
+)
 
 
 async def upcoming_page(
@@ -65,29 +80,13 @@ async def upcoming_page(
 ) -> tuple[list[EventSummary], int]:
     """One page of upcoming published events, soonest first, and how many there are in all."""
     now = now or utcnow()
-    total_count = (
-        await session.execute(select(func.count()).select_from(_upcoming(now).subquery()))
-    ).scalar_one()
-    total, taken = _counts()
-    rows = await session.execute(
-        _upcoming(now)
-        .add_columns(total, taken)
-        .order_by(Event.starts_at, Event.id)
-        .offset(offset)
-        .limit(limit)
-    )
+    total_count = (await session.execute(_UPCOMING_COUNT, {"now": now})).scalar_one()
+    rows = await session.execute(_UPCOMING_PAGE, {"now": now, "offset": offset, "limit": limit})
     return [EventSummary(event, t or 0, k or 0) for event, t, k in rows], total_count
 
 
 async def event_summary(session: AsyncSession, event_id: int) -> EventSummary | None:
-    total, taken = _counts()
-    row = (
-        await session.execute(
-            select(Event, total, taken, Poster.telegram_file_id)
-            .outerjoin(Poster, Poster.id == Event.poster_id)
-            .where(Event.id == event_id)
-        )
-    ).first()
+    row = (await session.execute(_SUMMARY, {"event_id": event_id})).first()
     if row is None:
         return None
     event, t, k, file_id = row

@@ -6,7 +6,7 @@ The row is only written when something Telegram tells us changed (a new user, a 
 """
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from telegram import Update
 
 from bot.context import Context
@@ -15,16 +15,20 @@ from db.models import User
 from db.users import upsert_user
 
 
+# Built once (it runs on every update): SQLAlchemy reuses its cache key, and a plain connection
+# skips the ORM session, whose set-up cost more than this one-row lookup.
+_PROFILE = select(User.first_name, User.last_name, User.username, User.language).where(
+    User.id == bindparam("user_id"))
+
+
 async def remember_user(update: Update, context: Context) -> None:
     user = update.effective_user
     if user is None or user.is_bot:
         return
     # PostgreSQL text can't hold NUL, whatever a client put in a name.
     names = tuple(n.replace("\x00", "") if n else n for n in (user.first_name or "", user.last_name, user.username))
-    async with context.db.read() as session:
-        row = (await session.execute(
-            select(User.first_name, User.last_name, User.username, User.language).where(User.id == user.id)
-        )).first()
+    async with context.db.engine.connect() as connection:
+        row = (await connection.execute(_PROFILE, {"user_id": user.id})).first()
     if row is not None and tuple(row[:3]) == names:
         context.lang = row.language
         return

@@ -128,7 +128,15 @@ class World:
 
 @pytest.fixture
 async def world(db, add_event, monkeypatch) -> World:
-    monkeypatch.setattr(notify, "SEND_INTERVAL", 0)
+    # Letters to attendees go out unpaced (the pacing knob moved with the outbox work).
+    if hasattr(notify, "SEND_INTERVAL"):
+        monkeypatch.setattr(notify, "SEND_INTERVAL", 0)
+    try:
+        from bot import outbox as outbox_worker
+    except ImportError:
+        outbox_worker = None
+    if hasattr(outbox_worker, "SEND_RATE"):
+        monkeypatch.setattr(outbox_worker, "SEND_RATE", 10_000)
     plain = await add_event("Jazz Night", hall="3x5")
     poster = await add_event(NASTY_TITLE, hall="2x4", poster=poster_png(),
                              venue_name=("Club & <i>Bar</i> " * 20)[:200], venue_address=("<" * 300),

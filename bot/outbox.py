@@ -17,6 +17,7 @@ from telegram.ext import Application
 from bot.texts import t
 from db import outbox
 from db.models import utcnow
+from db.users import get_language
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,6 @@ async def drain_once(application: Application) -> int:
     db = application.bot_data["db"]
     async with db.write() as session:
         claimed = await outbox.claim(session, limit=CLAIM)
-    batches = set()
     for message in claimed:
         status, retry_at = outbox.SENT, None
         try:
@@ -62,29 +62,24 @@ async def drain_once(application: Application) -> int:
             else:
                 status = outbox.FAILED
         async with db.write() as session:
-            await outbox.settle(session, message.id, status, retry_at=retry_at)
-        if message.batch and message.report_to:
-            batches.add((message.batch, message.report_to))
+            await outbox.settle(session, message.id, status, retry_at=retry_at,
+                                batch=message.batch if message.report_to else None)
+            if message.batch and message.report_to:
+                # In the same transaction as the last settle, so "all sent" and the admin's report
+                # can't be seen apart (nor the report lost to a crash between them).
+                await _report_if_done(session, application, message.batch, message.report_to)
         await asyncio.sleep(1 / SEND_RATE)
-    for batch, report_to in batches:
-        await _report_if_done(application, batch, report_to)
     return len(claimed)
 
 
-async def _report_if_done(application: Application, batch: str, report_to: int) -> None:
-    db = application.bot_data["db"]
-    async with db.write() as session:
-        result = await outbox.batch_result(session, batch)
-        if result is None:
-            return
-        lang = application.bot_data.get("settings").default_language
-        from db.users import get_language
-
-        lang = await get_language(session, report_to) or lang
-        sent, total = result
-        await outbox.enqueue(session, [outbox.Letter(f"report:{batch}", report_to,
-                                                     t(lang, "adm.delivered", sent=sent, count=total))])
-    wake(application)
+async def _report_if_done(session, application: Application, batch: str, report_to: int) -> None:
+    result = await outbox.batch_result(session, batch)
+    if result is None:
+        return
+    lang = await get_language(session, report_to) or application.bot_data["settings"].default_language
+    sent, total = result
+    await outbox.enqueue(session, [outbox.Letter(f"report:{batch}", report_to,
+                                                 t(lang, "adm.delivered", sent=sent, count=total))])
 
 
 async def run_worker(application: Application) -> None:

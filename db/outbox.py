@@ -74,7 +74,12 @@ async def claim(session: AsyncSession, *, limit: int, now: datetime | None = Non
     return [Claimed(r.id, r.chat_id, r.text, r.attempts, r.batch, r.report_to) for r in rows]
 
 
-async def settle(session: AsyncSession, message_id: int, status: str, *, retry_at: datetime | None = None) -> None:
+async def settle(session: AsyncSession, message_id: int, status: str, *, retry_at: datetime | None = None,
+                 batch: str | None = None) -> None:
+    """Record how a send went. With `batch`, settles of one batch are serialised (PostgreSQL; SQLite
+    writers queue anyway), so whoever settles the last message sees all the others settled."""
+    if batch is not None and session.bind.dialect.name == "postgresql":
+        await session.execute(select(func.pg_advisory_xact_lock(func.hashtext(batch))))
     values: dict = {"status": status}
     if status == SENT:
         values["sent_at"] = utcnow()

@@ -50,28 +50,6 @@ def plain(data: bytes) -> tuple[bytes, bytes]:
     return outs[0], outs[1]
 
 
-def proposed(data: bytes) -> tuple[bytes, bytes]:
-    """The change proposed for db/posters.process (not applied: the file is not the benchmark's to
-    change), for the before/after numbers: ask the JPEG decoder for the card's real size (1280x853
-    for a 3:2 picture) rather than a 1280x1280 square, which lets it decode at 1/4 instead of 1/2
-    scale; transpose in place and resize the decoded image itself instead of two full-size copies."""
-    from PIL import Image, ImageOps
-
-    from db.posters import CARD_SIDE, THUMB_SIDE, _jpeg
-
-    with Image.open(io.BytesIO(data)) as image:
-        width, height = image.size
-        scale = min(CARD_SIDE / width, CARD_SIDE / height, 1.0)
-        image.draft("RGB", (max(1, round(width * scale)), max(1, round(height * scale))))
-        image.load()
-        ImageOps.exif_transpose(image, in_place=True)
-        card = image.convert("RGB") if image.mode != "RGB" else image
-        card.thumbnail((CARD_SIDE, CARD_SIDE), Image.Resampling.LANCZOS)
-        thumb = card.copy()
-        thumb.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.LANCZOS)
-        return _jpeg(card, 85), _jpeg(thumb, 80)
-
-
 def _status(key: str) -> int:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith(key + ":"):
@@ -85,7 +63,7 @@ def child(mode: str, path: str, repeat: int) -> dict:
     from db.posters import process
 
     data = Path(path).read_bytes()
-    work = {"process": lambda: process(data), "plain": lambda: plain(data), "proposed": lambda: proposed(data)}[mode]
+    work = {"process": lambda: process(data), "plain": lambda: plain(data)}[mode]
     # ru_maxrss is no good here: after fork+exec it still holds the parent's peak. Reset this process's
     # peak (VmHWM) to its current RSS instead, and read it back after the work.
     Path("/proc/self/clear_refs").write_text("5")

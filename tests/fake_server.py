@@ -9,12 +9,30 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from email.parser import BytesParser
+from email.policy import default
 from urllib.parse import parse_qs
 
 from tests.fake_telegram import Call, FakeTelegram, _ApiError
 
 JSON_FIELDS = {"reply_markup", "media", "allowed_updates", "commands", "scope", "link_preview_options",
                "reply_parameters", "entities", "caption_entities"}
+
+
+def _multipart(content_type: str, body: bytes) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """Fields and files of a multipart/form-data body (how PTB uploads photos and documents)."""
+    message = BytesParser(policy=default).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + body)
+    params: dict[str, Any] = {}
+    files: dict[str, bytes] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True) or b""
+        if part.get_filename() is not None:
+            files[name] = payload
+        else:
+            params[name] = payload.decode()
+    return params, files
 
 
 class FakeBotApiServer:
@@ -68,14 +86,14 @@ class FakeBotApiServer:
                 self.delivered[u["update_id"]] = self.delivered.get(u["update_id"], 0) + 1
             return batch
 
-    def _call(self, method: str, params: dict[str, Any]) -> tuple[int, dict]:
+    def _call(self, method: str, params: dict[str, Any], files: dict[str, bytes] | None = None) -> tuple[int, dict]:
         if method == "getUpdates":
             return 200, {"ok": True, "result": self._get_updates(params)}
         with self.lock:
-            self.api.calls.append(Call(method, params))
+            self.api.calls.append(Call(method, params, files or {}))
             handler = getattr(self.api, f"_api_{method}", None)
             try:
-                result = handler(params, {}) if handler else True
+                result = handler(params, files or {}) if handler else True
             except _ApiError as exc:
                 return 400, {"ok": False, "error_code": 400, "description": exc.args[0]}
         return 200, {"ok": True, "result": result}
@@ -89,15 +107,20 @@ class FakeBotApiServer:
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length).decode()
-                if self.headers.get("Content-Type", "").startswith("application/json"):
-                    params = json.loads(raw or "{}")
+                raw = self.rfile.read(length)
+                content_type = self.headers.get("Content-Type", "")
+                files: dict[str, bytes] = {}
+                if content_type.startswith("application/json"):
+                    params = json.loads(raw or b"{}")
+                elif content_type.startswith("multipart/form-data"):
+                    params, files = _multipart(content_type, raw)
                 else:
-                    params = {k: v[0] for k, v in parse_qs(raw).items()}
-                    for key in JSON_FIELDS & params.keys():
+                    params = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
+                for key in JSON_FIELDS & params.keys():
+                    if isinstance(params[key], str):
                         params[key] = json.loads(params[key])
                 method = self.path.rsplit("/", 1)[-1]
-                status, body = server._call(method, params)
+                status, body = server._call(method, params, files)
                 data = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")

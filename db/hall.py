@@ -50,8 +50,8 @@ def parse_hall(text: str) -> list[Row]:
     rows: list[Row] = []
     for part in parts:
         match = _ROW.match(part)
-        if not match:
-            raise HallError(f"cannot read {part!r}")
+        if not match:  # quoted back to the organiser: a short piece, whatever they pasted
+            raise HallError(f"cannot read {part if len(part) <= 20 else part[:19] + '…'!r}")
         rows.append(Row(match.group(1).upper(), int(match.group(2))))
     if len({r.label for r in rows}) != len(rows):
         raise HallError("a row label is repeated")

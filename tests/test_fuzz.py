@@ -112,7 +112,7 @@ def assert_sane(call: Call) -> None:
 
 # --- the world the fuzz runs in ----------------------------------------------------------------------
 
-NASTY_TITLE = ("<b>Jazz</b> & <script>alert(1)</script> «Ночь» " + "&<>" * 80)[:200]
+NASTY_TITLE = ("<script>alert(1)</script> «Ночь» " + "&" * 200)[:200]  # 1000 characters once escaped
 
 
 @dataclass

@@ -6,7 +6,7 @@ from telegram import InputFile, Update
 
 from bot import admin_views, callbacks
 from bot.context import Context
-from bot.formatting import esc
+from bot.formatting import cut, esc
 from bot.texts import t
 from bot.views import Screen
 from db import drafts, manage
@@ -181,7 +181,8 @@ async def _csv(update: Update, context: Context, event_id: int) -> None:
     summary = found[0]
     await context.bot.send_document(
         update.effective_chat.id, InputFile(data, filename=f"event-{event_id}-bookings.csv"),
-        caption=t(context.lang, "adm.csv.caption", title=esc(summary.event.title), count=summary.taken_seats),
+        # A caption holds 1024 characters; a title of 200 "&" is 1000 once escaped.
+        caption=t(context.lang, "adm.csv.caption", title=esc(cut(summary.event.title, 80)), count=summary.taken_seats),
     )
 
 

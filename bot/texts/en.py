@@ -104,7 +104,7 @@ TEXTS: dict[str, str] = {
     "taken": "😔 Sorry, seat <b>{seat}</b> was taken a moment ago. Here is the hall as it is now:",
     "taken_alert": "Seat {seat} was just taken",
     "already_yours": "Seat <b>{seat}</b> is already yours. 🙂",
-    "limit": "You already have {limit} seats for this event, the most one person can book.",
+    "limit": "You've reached the limit for this event: one person can book {limit} (see /mybookings).",
     "closed": "Booking for this event is closed.",
     "stale": "This button is out of date. Here is a fresh view.",
     "stale_alert": "This button is out of date",

@@ -89,6 +89,22 @@ def hall_parts(seats: list[SeatState]) -> tuple[int, int, int]:
     return max(1, math.ceil(rows / ROWS_PER_PART)), col_parts, width
 
 
+def part_near(seats: list[SeatState], seat_id: int) -> tuple[int, int]:
+    """The part of the hall around a seat (where someone who just lost it will look next), or the
+    first part with a free seat when none is left around it."""
+    _, _, width = hall_parts(seats)
+    row_index = {r: i for i, r in enumerate(sorted({s.row_index for s in seats}))}
+
+    def part(seat: SeatState) -> tuple[int, int]:
+        return row_index[seat.row_index] // ROWS_PER_PART, (seat.number - 1) // width
+
+    wanted = next((part(s) for s in seats if s.id == seat_id), (0, 0))
+    free_parts = [part(s) for s in seats if not s.taken]
+    if not free_parts or wanted in free_parts:
+        return wanted
+    return min(free_parts)
+
+
 def seat_map(lang: str, event_id: int, seats: list[SeatState], row_part: int, col_part: int,
              back_page: int = 0) -> tuple[Markup, HallPart]:
     """One part of the hall: up to ROWS_PER_PART rows by SEATS_PER_PART seats, with arrows to the rest."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import callbacks, views
+from bot import callbacks, keyboards, views
 from bot.context import Context
 from bot.texts import t
 from db import booking, events
@@ -14,7 +14,7 @@ from handlers.screens import show
 
 
 async def hall_screen(context: Context, event_id: int, row_part: int = 0, col_part: int = 0,
-                      notice: str = "") -> views.Screen | None:
+                      notice: str = "", near_seat: int | None = None) -> views.Screen | None:
     """The seat keyboard as the database has it now; None when the event can't be booked."""
     async with context.db.read() as session:
         summary = await events.event_summary(session, event_id)
@@ -24,12 +24,14 @@ async def hall_screen(context: Context, event_id: int, row_part: int = 0, col_pa
             return views.notice(context.lang, (notice + "\n\n" if notice else "") + t(context.lang, "seats.none_free"),
                                 event_id)
         seats = await events.seat_states(session, event_id)
+    if near_seat is not None:
+        row_part, col_part = keyboards.part_near(seats, near_seat)
     return views.seat_map(context.lang, summary, seats, row_part, col_part, notice)
 
 
 async def show_hall(update: Update, context: Context, event_id: int, row_part: int = 0, col_part: int = 0,
-                    notice: str = "") -> None:
-    screen = await hall_screen(context, event_id, row_part, col_part, notice)
+                    notice: str = "", near_seat: int | None = None) -> None:
+    screen = await hall_screen(context, event_id, row_part, col_part, notice, near_seat)
     if screen is None:  # gone, cancelled or started: the card explains which
         await open_event(update, context, event_id, page=0)
         return
@@ -108,7 +110,8 @@ async def render_outcome(update: Update, context: Context, event_id: int, result
         case Outcome.BOOKED:
             await show(update, context, views.booked(lang, result.event, result.seat))
         case Outcome.TAKEN:
-            await show_hall(update, context, event_id, notice=t(lang, "taken", seat=result.seat.label))
+            await show_hall(update, context, event_id, notice=t(lang, "taken", seat=result.seat.label),
+                            near_seat=result.seat.id)
         case Outcome.ALREADY_YOURS:
             # A second tap on Confirm (or Telegram delivering it twice) shows the same success again.
             await show(update, context, views.booked(lang, result.event, result.seat))

@@ -352,3 +352,19 @@ async def test_labels_and_repeated_taps_change_nothing(db, api, user, add_event,
     assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText"]
     assert alice.last() == hall_message and len(api.chat(alice.id)) == 1
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+async def test_losing_a_seat_in_a_big_hall_shows_the_part_around_it(db, api, user, add_event):
+    event = await add_event("Arena", hall="30x40")
+    seats = await seats_of(db, event.id)
+    alice, bob = user(1001, "Alice"), user(1002, "Bob")
+    await bob.send("/start")
+    await bob.tap(data=f"st:pick:{event.id}:{seats['P30']}")  # far from the first part (rows A-J, seats 1-7)
+    assert "P30" in bob.screen()
+    await book_seat(alice, event.id, seats["P30"])
+    await bob.tap("Confirm")
+    assert "was taken a moment ago" in bob.screen()
+    free, taken = hall(bob.last())
+    assert taken == {"P": 1}  # the lost seat, shown where it was
+    assert {"P29", "P31", "K30", "T30"} <= set(free)  # its neighbours, one tap away
+    assert_telegram_limits(bob.last())

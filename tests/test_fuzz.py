@@ -253,7 +253,7 @@ _COORD = st.tuples(st.floats(-90, 90), st.floats(-180, 180))
 INPUT = st.one_of(
     st.tuples(st.just("text"), TEXT),
     st.tuples(st.just("command"), COMMAND),
-    st.tuples(st.just("photo"), _BYTES, st.one_of(st.none(), TEXT)),
+    st.tuples(st.just("photo"), _BYTES, st.one_of(st.none(), TEXT), st.sampled_from([False, False, False, True])),
     st.tuples(st.just("document"), _BYTES, _MIMES, _FILE_NAME, st.sampled_from([None, None, 30 * 1024 * 1024])),
     st.tuples(st.just("sticker"), st.booleans()),
     st.tuples(st.just("location"), _COORD),
@@ -308,8 +308,10 @@ def build_update(tg: User, item: tuple, w: World, screen: dict | None) -> tuple[
         update = text_message(tg, substitute(rest[0], w))
         return _kind_of(update), update
     if kind == "photo":
-        data, caption = rest
+        data, caption, gone = rest
         file = api.add_file(data)
+        if gone:  # a file the Bot API no longer has (getFile fails)
+            file = {**file, "file_id": "gone-" + file["file_id"]}
         content: dict[str, Any] = {"photo": [{**file, "width": 90, "height": 90},
                                              {**file, "width": 1280, "height": 960}]}
         if caption:

@@ -51,7 +51,7 @@ from handlers.admin.addevent import answer_from
 from tests.conftest import ADMIN_ID
 from tests.driver import User
 from tests.fake_telegram import BOT_USERNAME, Call
-from tests.helpers import ACTIVE, poster_png
+from tests.helpers import ACTIVE, assert_keyboard_limits, poster_png
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "4"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None, print_blob=True,
@@ -102,15 +102,7 @@ def assert_sane(call: Call) -> None:
             assert_telegram_html(params["caption"])
     if call.method == "answerCallbackQuery":
         assert len(params.get("text") or "") <= 200
-    rows = call.keyboard
-    assert sum(len(r) for r in rows) <= 100, "over 100 buttons"
-    for row in rows:
-        assert 1 <= len(row) <= 8, f"a row of {len(row)} buttons"
-        for button in row:
-            assert button["text"].strip(), "an empty button label"
-            if "callback_data" in button:
-                assert len(button["callback_data"].encode()) <= 64
-                callbacks.parse(button["callback_data"])  # our own buttons always parse
+    assert_keyboard_limits(call.keyboard)
 
 
 # --- the world the fuzz runs in ----------------------------------------------------------------------

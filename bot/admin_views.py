@@ -8,7 +8,7 @@ from telegram import InlineKeyboardMarkup as Markup
 from bot import callbacks, keyboards
 from bot.callbacks import pack
 from bot.formatting import CAPTION_LIMIT, MESSAGE_LIMIT, cut, esc, when, when_short
-from bot.texts import t
+from bot.texts import CATALOGS, t
 from bot.views import Screen, card_text, pages
 from db import drafts, hall, posters
 from db.events import EventSummary, is_open
@@ -57,8 +57,13 @@ def problem_text(lang: str, field: str, reason: str = "") -> str:
     if field == "price" and reason == "currency":
         return t(lang, "adm.bad.price_currency", currencies=", ".join(drafts.CURRENCIES))
     if field == "hall":
-        return t(lang, "adm.bad.hall_booked") if reason == "booked" else t(lang, "adm.bad.hall", reason=esc(reason))
-    if field == "poster" and reason in ("too_big", "not_image", "too_many_pixels", "too_small"):
+        if reason == "booked":
+            return t(lang, "adm.bad.hall_booked")
+        key, _, part = reason.partition(":")
+        why = t(lang, f"hall.{key}", part=esc(part), rows=hall.MAX_ROWS, seats=hall.MAX_SEATS_PER_ROW,
+                total=hall.MAX_SEATS) if f"hall.{key}" in CATALOGS["en"] else esc(reason)
+        return t(lang, "adm.bad.hall", reason=why)
+    if field == "poster" and reason in ("too_big", "not_image", "too_many_pixels", "too_small", "bad_shape"):
         return t(lang, f"adm.bad.poster_{reason}", megapixels=posters.MAX_PIXELS // 1_000_000,
                  min_side=posters.MIN_SIDE)
     if field in limits:

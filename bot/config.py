@@ -42,6 +42,19 @@ class Settings(BaseSettings):
             return frozenset({value})
         return value
 
+    @field_validator("bot_token", mode="before")
+    @classmethod
+    def _strip_token(cls, value: object) -> object:
+        # A stray space from .env must not leave the real token unredacted in logs.
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        if value.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("use DEBUG, INFO, WARNING or ERROR")
+        return value.upper()
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:

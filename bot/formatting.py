@@ -12,6 +12,7 @@ CURRENCY_EXPONENT = {"KZT": 2, "RUB": 2, "USD": 2, "EUR": 2, "XTR": 0}
 CURRENCY_SYMBOL = {"KZT": "₸", "RUB": "₽", "USD": "$", "EUR": "€", "XTR": "⭐"}
 
 CAPTION_LIMIT = 1024
+MAX_MINOR = 2**31 - 1  # prices are INTEGER columns in minor units
 MESSAGE_LIMIT = 4096
 
 
@@ -61,7 +62,7 @@ def parse_money(text: str, currency: str) -> int:
     if len(frac) > exponent:
         raise ValueError(text)
     value = int(whole or "0") * 10**exponent + int((frac or "0").ljust(exponent, "0") if exponent else 0)
-    if value > 10**12:
+    if value > MAX_MINOR:
         raise ValueError(text)
     return value
 

@@ -168,7 +168,7 @@ def read_answer(field: str, answer: Answer, *, tz: str, now: datetime | None = N
         try:
             return {"hall": describe(parse_hall(_text(answer, field, 1000)))}
         except HallError as exc:
-            raise Invalid(field, str(exc)) from None
+            raise Invalid(field, f"{exc.key}:{exc.part}") from None
     if field == "price":
         minor, currency = parse_price(_text(answer, field, 64))
         return {"price_minor": minor, "currency": currency}
@@ -191,11 +191,18 @@ async def get(session: AsyncSession, admin_id: int, kind: str) -> EventDraft | N
     return await session.get(EventDraft, (admin_id, kind))
 
 
+EDIT_EXPIRES = timedelta(minutes=15)
+
+
 async def active(session: AsyncSession, admin_id: int) -> EventDraft | None:
     """What the admin's next message answers: a pending edit first, else the /addevent draft."""
     rows = (await session.execute(select(EventDraft).where(EventDraft.admin_id == admin_id))).scalars().all()
     by_kind = {d.kind: d for d in rows}
-    return by_kind.get(EDIT) or by_kind.get(NEW)
+    edit = by_kind.get(EDIT)
+    if edit is not None and edit.updated_at < utcnow() - EDIT_EXPIRES:
+        # "Change the title" tapped and forgotten: a "thanks!" typed tomorrow is not the new title.
+        edit = None
+    return edit or by_kind.get(NEW)
 
 
 async def start(session: AsyncSession, admin_id: int) -> tuple[EventDraft, bool]:

@@ -14,7 +14,12 @@ _ROW = re.compile(r"^([A-Za-zА-Яа-яЁё]{1,3}|\d{1,3})\s*[:=]\s*(\d{1,3})$")
 
 
 class HallError(ValueError):
-    """The text does not describe a hall we can build."""
+    """The text does not describe a hall we can build. `key` names the reason for the texts
+    (hall.<key>); `part` is the piece of input that could not be read, if any."""
+
+    def __init__(self, key: str, part: str = "") -> None:
+        super().__init__(f"{key}: {part}" if part else key)
+        self.key, self.part = key, part
 
 
 @dataclass(frozen=True)
@@ -51,20 +56,23 @@ def parse_hall(text: str) -> list[Row]:
     for part in parts:
         match = _ROW.match(part)
         if not match:  # quoted back to the organiser: a short piece, whatever they pasted
-            raise HallError(f"cannot read {part if len(part) <= 20 else part[:19] + '…'!r}")
+            raise HallError("unreadable", part if len(part) <= 20 else part[:19] + "…")
         rows.append(Row(match.group(1).upper(), int(match.group(2))))
     if len({r.label for r in rows}) != len(rows):
-        raise HallError("a row label is repeated")
+        raise HallError("repeated")
+    labels = {f"{r.label}{n}" for r in rows for n in range(1, r.seats + 1)}
+    if len(labels) != sum(r.seats for r in rows):  # rows "1" and "11": seat 11 of one is seat 1 of the other
+        raise HallError("ambiguous")
     return _checked(rows)
 
 
 def _checked(rows: list[Row]) -> list[Row]:
     if not rows or len(rows) > MAX_ROWS:
-        raise HallError(f"between 1 and {MAX_ROWS} rows")
+        raise HallError("rows")
     if any(r.seats < 1 or r.seats > MAX_SEATS_PER_ROW for r in rows):
-        raise HallError(f"between 1 and {MAX_SEATS_PER_ROW} seats in a row")
+        raise HallError("seats")
     if sum(r.seats for r in rows) > MAX_SEATS:
-        raise HallError(f"at most {MAX_SEATS} seats")
+        raise HallError("total")
     return rows
 
 

@@ -79,6 +79,13 @@ async def admin_events(session: AsyncSession, admin_id: int, *, offset: int, lim
     return [EventSummary(e, t or 0, k or 0) for e, t, k in rows], count
 
 
+async def may_manage(session: AsyncSession, admin_id: int, event_id: int) -> bool:
+    """The rule /myevents lists by: an event is managed by whoever created it, and events nobody owns
+    (the demo ones) by any admin. A missing event passes: the handler then says it is gone."""
+    owner = (await session.execute(select(Event.created_by).where(Event.id == event_id))).first()
+    return owner is None or owner[0] in (admin_id, None)
+
+
 async def recipients(session: AsyncSession, event_id: int) -> list[Recipient]:
     """Everyone holding an active booking of the event, one entry per person."""
     rows = await session.execute(
@@ -146,7 +153,7 @@ async def start_edit(session: AsyncSession, admin_id: int, event_id: int, step: 
     event = await session.get(Event, event_id)
     if event is None:
         return Outcome.NOT_FOUND
-    if step == "hall" and await booking_count(session, event_id, active_only=True):
+    if step == "hall" and await booking_count(session, event_id):  # cancelled ones are history too
         return Outcome.HAS_BOOKINGS
     draft = await drafts.get(session, admin_id, drafts.EDIT)
     if draft is None:
@@ -161,10 +168,13 @@ async def apply_edit(session: AsyncSession, draft: EventDraft, value: drafts.Ans
                      now: datetime | None = None) -> EditResult | None:
     """Apply the answer to the field being edited; raises drafts.Invalid (the edit stays open) when it
     doesn't fit. None when the event is gone."""
-    event = await session.get(Event, draft.event_id) if draft.event_id else None
+    # FOR UPDATE: a booking in flight (which holds the event FOR SHARE) finishes first, or waits.
+    event = (await session.execute(
+        select(Event).where(Event.id == draft.event_id).with_for_update())).scalar_one_or_none() if draft.event_id else None
     if event is None:
         await session.delete(draft)
         return None
+    tz = event.timezone  # "19:00" means 19:00 where the event is shown, whatever TIMEZONE says today
     field_name = draft.step
     before = (event.starts_at, event.venue_name, event.venue_address)
     if field_name == "poster":
@@ -181,7 +191,8 @@ async def apply_edit(session: AsyncSession, draft: EventDraft, value: drafts.Ans
             raise drafts.Invalid(field_name, "text expected")
         values = drafts.read_answer(field_name, value, tz=tz, now=now)
         if field_name == "hall":
-            if await booking_count(session, event.id, active_only=True):
+            # Any booking, cancelled ones too: replacing the seats would erase them from the history.
+            if await booking_count(session, event.id):
                 raise drafts.Invalid("hall", "booked")
             await session.execute(delete(Seat).where(Seat.event_id == event.id))
             await add_seats(session, event.id, parse_hall(values["hall"]))

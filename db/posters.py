@@ -17,6 +17,7 @@ from db.models import Poster
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024   # what the Bot API lets a bot download
 MAX_PIXELS = 50_000_000               # above this we refuse (decompression bombs)
 MIN_SIDE = 200
+MAX_ASPECT = 20                       # sendPhoto's limit on width:height
 CARD_SIDE = 1280                      # Telegram shows photos up to 1280 px on the long side
 THUMB_SIDE = 320
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "BMP", "MPO"}
@@ -62,6 +63,8 @@ def process(data: bytes) -> Processed:
                     raise PosterError("too_many_pixels")
                 if min(width, height) < MIN_SIDE:
                     raise PosterError("too_small")
+                if max(width, height) > MAX_ASPECT * min(width, height):
+                    raise PosterError("bad_shape")  # Telegram refuses photos more than 20:1
                 if image.format in {"JPEG", "MPO"}:
                     # Decode at the smallest 1/2^k scale still at least as big as the card would be
                     # (a 6000x4000 photo: 1/4, 1500x1000), never holding the full-size picture.

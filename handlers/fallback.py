@@ -69,9 +69,10 @@ async def on_error(update: object, context: Context) -> None:
         return
     lang = getattr(context, "lang", "en")
     try:
-        if update.callback_query:
-            await update.callback_query.answer(t(lang, "error"), show_alert=True)
-        else:
-            await context.bot.send_message(update.effective_chat.id, html.escape(t(lang, "error"), quote=False))
+        # Handlers answer a tap first thing, and Telegram takes one answer per tap; when ours comes
+        # too late (False), the apology goes to the chat instead.
+        if update.callback_query and await update.callback_query.answer(t(lang, "error"), show_alert=True):
+            return
+        await context.bot.send_message(update.effective_chat.id, html.escape(t(lang, "error"), quote=False))
     except Exception:  # noqa: BLE001 - Telegram itself may be what failed
         log.warning("could not tell the user about the error", exc_info=True)

@@ -29,7 +29,15 @@ CASES = [
     ("123456789:short", None, {}, "does not look like a bot token"),
     (None, "BOT_TOKEN=oops\n", {}, "does not look like a bot token"),
     (TOKEN, None, {"TIMEZONE": "Mars/Olympus"}, "TIMEZONE"),
+    (TOKEN, None, {"LOG_LEVEL": "verbose"}, "LOG_LEVEL"),
 ]
+
+
+def test_a_token_with_stray_spaces_is_used_and_redacted_as_the_bot_sees_it():
+    from bot.config import Settings
+
+    settings = Settings(_env_file=None, bot_token=f"  {TOKEN} \n")
+    assert settings.bot_token.get_secret_value() == TOKEN and settings.token_problem() is None
 
 
 def test_run_without_usable_settings_says_so_in_one_line(tmp_path):

@@ -18,7 +18,7 @@ def language_for(telegram_code: str | None, default: str = "ru") -> str:
         return base
     if base in {"kk", "uk", "be", "ky", "uz", "tg"}:  # neighbours who more often read Russian
         return "ru"
-    return "en"
+    return default
 
 
 def t(lang: str, key: str, /, **values: object) -> str:

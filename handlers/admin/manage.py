@@ -46,6 +46,10 @@ async def on_button(update: Update, context: Context) -> None:
     cb = callbacks.parse(query.data)
     lang, admin_id = context.lang, query.from_user.id
     action = cb.action
+    if "event_id" in cb.args:
+        async with context.db.read() as session:
+            if not await manage.may_manage(session, admin_id, cb.event_id):
+                raise callbacks.StaleButton(query.data)  # another organiser's event: nothing to see
     if action == "list":
         await query.answer()
         await show(update, context, await events_screen(context, admin_id, cb.page))

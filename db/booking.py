@@ -55,10 +55,18 @@ class BookingView:
     seat: Seat
 
 
+async def _seats_held(session: AsyncSession, user_id: int, event_id: int) -> list[int]:
+    return list((await session.execute(
+        select(Booking.seat_id).where(
+            Booking.user_id == user_id, Booking.event_id == event_id, Booking.status.in_(ACTIVE))
+    )).scalars())
+
+
 async def check_seat(
-    session: AsyncSession, *, user_id: int, event_id: int, seat_id: int, now: datetime | None = None
+    session: AsyncSession, *, user_id: int, event_id: int, seat_id: int, limit: int, now: datetime | None = None
 ) -> BookResult:
-    """What would happen on booking this seat now, without booking it (for the confirmation step)."""
+    """What would happen on booking this seat now, without booking it (for the confirmation step):
+    the same answers book() gives, so nobody confirms a seat only to be refused."""
     event = await session.get(Event, event_id)
     if event is None:
         return BookResult(Outcome.NOT_FOUND)
@@ -76,6 +84,8 @@ async def check_seat(
         return BookResult(Outcome.ALREADY_YOURS, event, seat)
     if holder is not None:
         return BookResult(Outcome.TAKEN, event, seat)
+    if len(await _seats_held(session, user_id, event_id)) >= limit:
+        return BookResult(Outcome.LIMIT, event, seat, limit=limit)
     return BookResult(Outcome.BOOKED, event, seat)
 
 
@@ -111,13 +121,7 @@ async def book(
         # Lock the user's row so one person's parallel taps can't slip past the limit. (SQLite
         # writers are already serialised by BEGIN IMMEDIATE.)
         await session.execute(select(User.id).where(User.id == user_id).with_for_update())
-    mine = (
-        await session.execute(
-            select(Booking.seat_id).where(
-                Booking.user_id == user_id, Booking.event_id == event_id, Booking.status.in_(ACTIVE)
-            )
-        )
-    ).scalars().all()
+    mine = await _seats_held(session, user_id, event_id)
     if seat_id in mine:
         return BookResult(Outcome.ALREADY_YOURS, event, seat)
     if len(mine) >= limit:
@@ -210,13 +214,15 @@ async def user_bookings(
     return [BookingView(b, e, s) for b, e, s in rows], count
 
 
-async def get_booking_view(session: AsyncSession, booking_id: int) -> BookingView | None:
+async def cancellable(session: AsyncSession, *, user_id: int, booking_id: int) -> BookingView | None:
+    """The user's own active booking, for the "cancel?" question; None for anything else (someone
+    else's booking looks exactly like a missing one: nothing to learn from probing IDs)."""
     row = (
         await session.execute(
             select(Booking, Event, Seat)
             .join(Event, Event.id == Booking.event_id)
             .join(Seat, Seat.id == Booking.seat_id)
-            .where(Booking.id == booking_id)
+            .where(Booking.id == booking_id, Booking.user_id == user_id, Booking.status.in_(ACTIVE))
         )
     ).first()
     return BookingView(*row) if row else None

@@ -61,6 +61,7 @@ async def _confirm(update: Update, context: Context, event_id: int, seat_id: int
         return
     async with context.db.read() as session:
         result = await booking.check_seat(session, user_id=update.effective_user.id,
+                                          limit=context.settings.max_seats_per_user,
                                           event_id=event_id, seat_id=seat_id)
     await render_outcome(update, context, event_id, result, confirming=True)
 

@@ -40,9 +40,8 @@ async def on_ask_cancel(update: Update, context: Context) -> None:
     query = update.callback_query
     cb = callbacks.parse(query.data)
     async with context.db.read() as session:
-        view = await booking.get_booking_view(session, cb.booking_id)
-    if view is None or view.booking.user_id != query.from_user.id or view.booking.status not in booking.ACTIVE:
-        # Someone else's booking ID looks exactly like a missing one: nothing to learn from it.
+        view = await booking.cancellable(session, user_id=query.from_user.id, booking_id=cb.booking_id)
+    if view is None:
         await query.answer(t(context.lang, "stale_alert"))
         await show(update, context, await bookings_screen(context, query.from_user.id, cb.page,
                                                           t(context.lang, "cancel.not_found")))

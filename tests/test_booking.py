@@ -165,7 +165,11 @@ async def test_per_user_limit(db, api, user, add_event):
         assert "Booked!" in alice.screen()
     await alice.tap("Book another seat")
     await alice.tap(data=hall(alice.last())[0]["B1"])
-    await alice.tap("Confirm")
+    # Told at the pick, before confirming anything...
+    assert "reached the limit for this event: one person can book 4" in alice.screen()
+    assert not alice.has_button("Confirm")
+    # ...and an old Confirm button is refused just the same.
+    await alice.tap(data=f"bk:ok:{event.id}:{seats['B1']}")
     assert "reached the limit for this event: one person can book 4" in alice.screen()
     assert len(await active_bookings(db, event.id)) == 4
     # Someone else is not limited by Alice's seats.
@@ -181,8 +185,7 @@ async def test_limit_is_a_setting(db, make_app, api, add_event):
     alice = User(app, api, 1001)
     await book_seat(alice, event.id, seats["A1"])
     await alice.tap(data=f"st:pick:{event.id}:{seats['A2']}")
-    await alice.tap("Confirm")
-    assert "one person can book 1 " in alice.screen()
+    assert "one person can book 1 " in alice.screen() and not alice.has_button("Confirm")
     assert len(await active_bookings(db, event.id)) == 1
 
 

@@ -7,7 +7,7 @@ from telegram import InlineKeyboardMarkup as Markup
 
 from bot import callbacks, keyboards
 from bot.callbacks import pack
-from bot.formatting import CAPTION_LIMIT, MESSAGE_LIMIT, cut, esc, when, when_short
+from bot.formatting import CAPTION_LIMIT, MESSAGE_LIMIT, cut, esc, venue_line, when, when_short
 from bot.texts import CATALOGS, t
 from bot.views import Screen, card_text, pages
 from db import drafts, hall, posters
@@ -254,7 +254,7 @@ def cancelled_letter(recipient: Recipient, event: Event) -> str:
 
 def changed_letter(recipient: Recipient, event: Event) -> str:
     lang = recipient.language
-    venue = ", ".join(p for p in (event.venue_name, event.venue_address) if p)
+    venue = venue_line(event)
     return t(lang, "notify.changed", title=esc(event.title), when=when(event.starts_at, event.timezone, lang),
              venue=esc(venue), seats=esc(_seats(recipient)))
 

@@ -20,6 +20,11 @@ def esc(value: object) -> str:
     return html.escape(str(value), quote=False)
 
 
+def venue_line(event) -> str:
+    """'Rhapsody Club, Abay Ave 43' (plain text; escape it where it is shown)."""
+    return ", ".join(p for p in (event.venue_name, event.venue_address) if p)
+
+
 def local(dt: datetime, tz: str) -> datetime:
     return dt.astimezone(ZoneInfo(tz))
 

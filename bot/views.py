@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from telegram import InlineKeyboardMarkup
 
 from bot import keyboards
-from bot.formatting import CAPTION_LIMIT, MESSAGE_LIMIT, cut, esc, money, when, when_short
+from bot.formatting import CAPTION_LIMIT, MESSAGE_LIMIT, cut, esc, money, venue_line, when, when_short
 from bot.texts import t
 from db.booking import BookingView
 from db.events import EventSummary, SeatState, is_open
@@ -60,7 +60,7 @@ def events_page(lang: str, summaries: list[EventSummary], page: int, count: int)
 
 def card_text(lang: str, summary: EventSummary, limit: int) -> str:
     event = summary.event
-    venue = ", ".join(p for p in (event.venue_name, event.venue_address) if p)
+    venue = venue_line(event)
     notes = []
     if event.status == EventStatus.CANCELLED.value:
         notes.append(t(lang, "card.cancelled"))
@@ -113,7 +113,7 @@ def seat_map(lang: str, summary: EventSummary, seats: list[SeatState], row_part:
 
 
 def confirm(lang: str, event: Event, seat: Seat) -> Screen:
-    venue = ", ".join(p for p in (event.venue_name, event.venue_address) if p)
+    venue = venue_line(event)
     text = t(lang, "confirm", title=esc(event.title), when=when(event.starts_at, event.timezone, lang),
              venue=esc(venue), seat=esc(seat.label), row=esc(seat.row_label), number=seat.number,
              price=money(event.price_minor, event.currency, lang))
@@ -121,7 +121,7 @@ def confirm(lang: str, event: Event, seat: Seat) -> Screen:
 
 
 def booked(lang: str, event: Event, seat: Seat) -> Screen:
-    venue = ", ".join(p for p in (event.venue_name, event.venue_address) if p)
+    venue = venue_line(event)
     text = t(lang, "booked", title=esc(event.title), when=when(event.starts_at, event.timezone, lang),
              venue=esc(venue), seat=esc(seat.label), price=money(event.price_minor, event.currency, lang))
     return Screen(text, keyboards.after_booking(lang, event.id), fits_caption=True)

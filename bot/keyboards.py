@@ -204,7 +204,3 @@ def my_bookings(lang: str, entries: list[tuple[int, str, str]], page: int, pages
 def cancel_ask(lang: str, booking_id: int, page: int) -> Markup:
     return Markup([[Button(t(lang, "btn.cancel_yes"), callback_data=pack("my", "cancel", booking_id, page)),
                     Button(t(lang, "btn.cancel_no"), callback_data=pack("my", "list", page))]])
-
-
-def only(button_text: str, data: str) -> Markup:
-    return Markup([[Button(button_text, callback_data=data)]])

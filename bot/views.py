@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from telegram import InlineKeyboardMarkup
 
@@ -26,7 +26,6 @@ class Screen:
     poster_id: int | None = None
     # This text may stand as the caption of the event's poster message (seat map, confirmation...).
     fits_caption: bool = False
-    extra: dict = field(default_factory=dict)
 
 
 def pages(count: int, per_page: int) -> int:

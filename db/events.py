@@ -157,13 +157,3 @@ async def add_seats(session: AsyncSession, event_id: int, hall: list[Row]) -> No
     ]
     if seats:
         await session.execute(Seat.__table__.insert(), seats)
-
-
-async def hall_rows(session: AsyncSession, event_id: int) -> list[Row]:
-    rows = await session.execute(
-        select(Seat.row_label, func.count(Seat.id))
-        .where(Seat.event_id == event_id)
-        .group_by(Seat.row_index, Seat.row_label)
-        .order_by(Seat.row_index)
-    )
-    return [Row(label, count) for label, count in rows]

@@ -17,11 +17,6 @@ from db.events import ACTIVE, EventSummary, _counts, add_seats, event_summary
 from db.hall import parse_hall
 from db.models import Booking, BookingStatus, Event, EventDraft, EventStatus, Poster, Seat, User, utcnow
 
-# Changes attendees must hear about: they may no longer be able to come.
-NOTIFY_FIELDS = frozenset({"when", "venue", "address"})
-# Fields of a published event an admin may change (the wizard's questions; the hall only while unbooked).
-EDITABLE = drafts.FIELDS
-
 
 class Outcome(str, enum.Enum):
     DONE = "done"

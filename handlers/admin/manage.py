@@ -44,8 +44,7 @@ async def on_myevents(update: Update, context: Context) -> None:
 async def on_button(update: Update, context: Context) -> None:
     query = update.callback_query
     cb = callbacks.parse(query.data)
-    lang, admin_id = context.lang, query.from_user.id
-    action = cb.action
+    admin_id, action = query.from_user.id, cb.action
     if "event_id" in cb.args:
         async with context.db.read() as session:
             if not await manage.may_manage(session, admin_id, cb.event_id):

@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -55,11 +55,25 @@ class BookingView:
     seat: Seat
 
 
+# Built once with bind parameters (see db/events.py): these run on most booking taps.
+_HELD = select(Booking.seat_id).where(
+    Booking.user_id == bindparam("user_id"), Booking.event_id == bindparam("event_id"), Booking.status.in_(ACTIVE))
+_HOLDER = select(Booking.user_id).where(Booking.seat_id == bindparam("seat_id"), occupying())  # partial index
+_MINE = (Booking.user_id == bindparam("user_id"), Booking.status.in_(ACTIVE), Event.starts_at > bindparam("now"))
+_MY_COUNT = select(func.count(Booking.id)).join(Event, Event.id == Booking.event_id).where(*_MINE)
+_MY_PAGE = (
+    select(Booking, Event, Seat)
+    .join(Event, Event.id == Booking.event_id)
+    .join(Seat, Seat.id == Booking.seat_id)
+    .where(*_MINE)
+    .order_by(Event.starts_at, Seat.row_index, Seat.number)
+    .offset(bindparam("offset"))
+    .limit(bindparam("limit"))
+)
+
+
 async def _seats_held(session: AsyncSession, user_id: int, event_id: int) -> list[int]:
-    return list((await session.execute(
-        select(Booking.seat_id).where(
-            Booking.user_id == user_id, Booking.event_id == event_id, Booking.status.in_(ACTIVE))
-    )).scalars())
+    return list((await session.execute(_HELD, {"user_id": user_id, "event_id": event_id})).scalars())
 
 
 async def check_seat(
@@ -75,11 +89,7 @@ async def check_seat(
     seat = await session.get(Seat, seat_id)
     if seat is None or seat.event_id != event_id:
         return BookResult(Outcome.NOT_FOUND, event)
-    holder = (
-        await session.execute(
-            select(Booking.user_id).where(Booking.seat_id == seat_id, occupying())  # partial index, see occupying()
-        )
-    ).scalar_one_or_none()
+    holder = (await session.execute(_HOLDER, {"seat_id": seat_id})).scalar_one_or_none()
     if holder == user_id:
         return BookResult(Outcome.ALREADY_YOURS, event, seat)
     if holder is not None:
@@ -191,26 +201,9 @@ async def user_bookings(
     session: AsyncSession, user_id: int, *, offset: int = 0, limit: int = 10, now: datetime | None = None
 ) -> tuple[list[BookingView], int]:
     """The user's active bookings of events that have not started, soonest first."""
-    now = now or utcnow()
-    where = (
-        Booking.user_id == user_id,
-        Booking.status.in_(ACTIVE),
-        Event.starts_at > now,
-    )
-    count = (
-        await session.execute(
-            select(func.count(Booking.id)).join(Event, Event.id == Booking.event_id).where(*where)
-        )
-    ).scalar_one()
-    rows = await session.execute(
-        select(Booking, Event, Seat)
-        .join(Event, Event.id == Booking.event_id)
-        .join(Seat, Seat.id == Booking.seat_id)
-        .where(*where)
-        .order_by(Event.starts_at, Seat.row_index, Seat.number)
-        .offset(offset)
-        .limit(limit)
-    )
+    params = {"user_id": user_id, "now": now or utcnow()}
+    count = (await session.execute(_MY_COUNT, params)).scalar_one()
+    rows = await session.execute(_MY_PAGE, {**params, "offset": offset, "limit": limit})
     return [BookingView(b, e, s) for b, e, s in rows], count
 
 

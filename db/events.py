@@ -98,13 +98,16 @@ def is_open(event: Event, now: datetime | None = None) -> bool:
     return event.status == EventStatus.PUBLISHED.value and event.starts_at > (now or utcnow())
 
 
+_SEAT_STATES = (
+    select(Seat.id, Seat.row_index, Seat.row_label, Seat.number, Seat.label, Booking.id.is_not(None))
+    .outerjoin(Booking, and_(Booking.seat_id == Seat.id, occupying()))
+    .where(Seat.event_id == bindparam("event_id"))
+    .order_by(Seat.row_index, Seat.number)
+)
+
+
 async def seat_states(session: AsyncSession, event_id: int) -> list[SeatState]:
-    rows = await session.execute(
-        select(Seat.id, Seat.row_index, Seat.row_label, Seat.number, Seat.label, Booking.id.is_not(None))
-        .outerjoin(Booking, and_(Booking.seat_id == Seat.id, occupying()))
-        .where(Seat.event_id == event_id)
-        .order_by(Seat.row_index, Seat.number)
-    )
+    rows = await session.execute(_SEAT_STATES, {"event_id": event_id})
     return [SeatState(*row) for row in rows]
 
 

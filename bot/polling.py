@@ -14,7 +14,7 @@ import signal
 from datetime import timedelta
 
 from telegram import Update
-from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
+from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application
 
 log = logging.getLogger(__name__)
@@ -89,7 +89,10 @@ async def run(application: Application) -> None:
     try:
         if application.post_init:
             await application.post_init(application)
-        await application.bot.delete_webhook(drop_pending_updates=False)
+        try:  # a webhook left from webhook mode would make getUpdates fail with a Conflict
+            await application.bot.delete_webhook(drop_pending_updates=False)
+        except TelegramError as exc:
+            log.warning("could not remove a webhook (%s); polling anyway", exc)
         await application.start()
         log.info("eventbot is polling as @%s", application.bot.username)
         try:

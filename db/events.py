@@ -111,6 +111,18 @@ async def seat_states(session: AsyncSession, event_id: int) -> list[SeatState]:
     return [SeatState(*row) for row in rows]
 
 
+async def poster_source(session: AsyncSession, poster_id: int | None,
+                        file_id: str | None = None) -> str | bytes | None:
+    """What to send as the poster: Telegram's file_id once it has the picture, else the JPEG bytes
+    (read only then: a card is a few hundred KB)."""
+    if poster_id is None:
+        return None
+    if file_id is None:
+        file_id = (await session.execute(
+            select(Poster.telegram_file_id).where(Poster.id == poster_id))).scalar_one_or_none()
+    return file_id or await poster_bytes(session, poster_id)
+
+
 async def poster_bytes(session: AsyncSession, poster_id: int) -> bytes | None:
     return (await session.execute(select(Poster.card_jpeg).where(Poster.id == poster_id))).scalar_one_or_none()
 

@@ -159,7 +159,7 @@ async def start_edit(session: AsyncSession, admin_id: int, event_id: int, step: 
     return Outcome.DONE
 
 
-async def apply_edit(session: AsyncSession, draft: EventDraft, value: drafts.Answer | Poster, *, tz: str,
+async def apply_edit(session: AsyncSession, draft: EventDraft, value: drafts.Answer | Poster, *,
                      now: datetime | None = None) -> EditResult | None:
     """Apply the answer to the field being edited; raises drafts.Invalid (the edit stays open) when it
     doesn't fit. None when the event is gone."""
@@ -252,14 +252,3 @@ async def event_with_counts(session: AsyncSession, event_id: int) -> tuple[Event
     if summary is None:
         return None
     return summary, await booking_count(session, event_id)
-
-
-async def poster_source(session: AsyncSession, poster_id: int | None) -> str | bytes | None:
-    """What to send as the poster: Telegram's file_id once it has the picture, else the bytes."""
-    if poster_id is None:
-        return None
-    row = (await session.execute(
-        select(Poster.telegram_file_id, Poster.card_jpeg).where(Poster.id == poster_id))).first()
-    if row is None:
-        return None
-    return row[0] or row[1]

@@ -39,9 +39,7 @@ async def card_screen(context: Context, event_id: int, page: int) -> views.Scree
         summary = await events.event_summary(session, event_id)
         if summary is None:
             return None
-        poster: str | bytes | None = None
-        if summary.event.poster_id is not None:
-            poster = summary.poster_file_id or await events.poster_bytes(session, summary.event.poster_id)
+        poster = await events.poster_source(session, summary.event.poster_id, summary.poster_file_id)
     username = context.bot.username
     share = f"https://t.me/{username}?start=event_{event_id}" if username else None
     return views.event_card(context.lang, summary, page, poster, share)

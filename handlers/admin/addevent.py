@@ -16,7 +16,7 @@ from bot import admin_views, callbacks
 from bot.context import Context
 from bot.texts import t
 from bot.views import Screen
-from db import drafts, manage, posters
+from db import drafts, events, manage, posters
 from db.models import EventDraft, Poster
 from db.session import DuplicateUpdate
 from handlers import fallback
@@ -83,7 +83,7 @@ async def draft_screens(context: Context, session, draft: EventDraft, notice: st
         return [admin_views.question(lang, draft.step, tz, notice=notice, event_title=event.title)]
     if draft.step == drafts.PREVIEW:
         event, total = drafts.preview(draft, tz)
-        poster = await manage.poster_source(session, draft.poster_id)
+        poster = await events.poster_source(session, draft.poster_id)
         head = "\n\n".join(p for p in (notice, t(lang, "adm.preview")) if p)
         return [Screen(head), admin_views.preview(lang, event, total, poster)]
     return [admin_views.question(lang, draft.step, tz, reviewing=draft.reviewing, notice=notice)]
@@ -175,7 +175,7 @@ async def apply_answer(update: Update, context: Context, value: drafts.Answer | 
                 if value is None:
                     raise drafts.Invalid(draft.step)
                 if kind == drafts.EDIT:
-                    result = await manage.apply_edit(session, draft, value, tz=context.settings.timezone)
+                    result = await manage.apply_edit(session, draft, value)
                     if result is not None and result.notify:  # told with the change, or not at all
                         await notify.queue(session, update, notify.CHANGED, result.event.id,
                                            [(r.user_id, admin_views.changed_letter(r, result.event))

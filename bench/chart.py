@@ -38,7 +38,7 @@ def _panels(chart: dict[str, list]) -> list[tuple[str, str, list[tuple[str, list
     if "posters" in chart:
         panels.append(("4. Posters: process() vs plain Pillow thumbnail (lower is better)", "",
                        [(label, list(values)) for label, *values in chart["posters"]],
-                       ["db.posters.process", "plain thumbnail"]))
+                       ["images.posters.process", "plain thumbnail"]))
     if "memory" in chart:
         panels.append(("5. Resident memory of one bot process", "MiB",
                        [(label, [value]) for label, value in chart["memory"]], []))

@@ -100,9 +100,9 @@ def poster_jpeg() -> bytes:
 async def add_events(db, count: int, rows: int, seats: int, *, poster: bool = False, first_day: float = 1.0,
                      title: str = "Bench Night") -> list[int]:
     """Events through the product's own create_event (as an organiser would), soonest first."""
-    from db.events import create_event
+    from db.events import create_event, new_poster
     from db.hall import grid
-    from db.posters import process
+    from images.posters import process
 
     processed = process(poster_jpeg()) if poster else None
     ids = []
@@ -112,7 +112,7 @@ async def add_events(db, count: int, rows: int, seats: int, *, poster: bool = Fa
                 session, title=f"{title} #{i + 1}", description="Live music, two sets, one interval. " * 4,
                 category="concert", venue_name="Rhapsody Club", venue_address="Abay Ave 43",
                 starts_at=future(first_day + i), timezone="Asia/Almaty", price_minor=500000, currency="KZT",
-                hall=grid(rows, seats), poster=processed.to_model() if processed else None,
+                hall=grid(rows, seats), poster=new_poster(processed) if processed else None,
             )
             ids.append(event.id)
     return ids

@@ -1,4 +1,4 @@
-"""Posters: db.posters.process (every size the bot uses) against a plain Pillow open + thumbnail to
+"""Posters: images.posters.process (every size the bot uses) against a plain Pillow open + thumbnail to
 the same sizes, each in a fresh child process (`python -m bench.posters MODE FILE REPEAT`) so its
 peak resident memory is its own. Prints one JSON line."""
 from __future__ import annotations
@@ -36,7 +36,7 @@ def plain(data: bytes) -> tuple[bytes, bytes]:
     """What one would write without thinking about it: open, thumbnail, save; same sizes and quality."""
     from PIL import Image
 
-    from db.posters import CARD_SIDE, THUMB_SIDE
+    from images.posters import CARD_SIDE, THUMB_SIDE
 
     with Image.open(io.BytesIO(data)) as card:
         card.thumbnail((CARD_SIDE, CARD_SIDE))  # Image.thumbnail uses the JPEG draft mode by itself
@@ -60,7 +60,7 @@ def _status(key: str) -> int:
 def child(mode: str, path: str, repeat: int) -> dict:
     from PIL import Image  # noqa: F401 - imported before the baseline is taken
 
-    from db.posters import process
+    from images.posters import process
 
     data = Path(path).read_bytes()
     work = {"process": lambda: process(data), "plain": lambda: plain(data)}[mode]

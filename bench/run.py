@@ -264,7 +264,7 @@ def child(args: list[str], timeout: float = 600) -> dict:
 
 def run_posters(cfg: dict, report: Report, log) -> None:
     width, height = cfg["poster"]
-    log(f"4. posters: {width}x{height} JPEG, db.posters.process vs plain Pillow thumbnail ...")
+    log(f"4. posters: {width}x{height} JPEG, images.posters.process vs plain Pillow thumbnail ...")
     from bench.posters import make_jpeg
 
     path = make_jpeg(width, height)
@@ -283,7 +283,7 @@ def run_posters(cfg: dict, report: Report, log) -> None:
         "## 4. Posters",
         "",
         f"A {width}x{height} camera-like JPEG ({ours['input_bytes'] / 1e6:.1f} MB) cut to every size the bot "
-        f"uses (card 1280 px, thumbnail 320 px, JPEG q85/q80). `db.posters.process` against a plain Pillow "
+        f"uses (card 1280 px, thumbnail 320 px, JPEG q85/q80). `images.posters.process` against a plain Pillow "
         "`Image.open` + `thumbnail` + `save` to the same sizes and qualities. Each in "
         "its own child process; time is the best of "
         f"{cfg['poster_repeat']}, memory is the rise of the peak RSS (VmHWM, reset through "
@@ -292,7 +292,7 @@ def run_posters(cfg: dict, report: Report, log) -> None:
         "",
         "| | time (best) | peak extra RSS |",
         "|---|---|---|",
-        f"| db.posters.process | {ms(ours['best_s'])} ms | {ours['peak_extra_kib'] / 1024:.1f} MiB |",
+        f"| images.posters.process | {ms(ours['best_s'])} ms | {ours['peak_extra_kib'] / 1024:.1f} MiB |",
         f"| plain open + thumbnail | {ms(plain['best_s'])} ms | {plain['peak_extra_kib'] / 1024:.1f} MiB |",
         f"| ratio | {speed:.2f}× faster | {memory:.2f}× less |",
     ]))

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, text
 
 from bench import data
 from bench.harness import LeanFake, SimUser, SqlCounter, Timings, start_bot, start_echo, stop_app
-from bot.texts import t
+from views.texts import t
 
 STEPS = ("events", "card", "seat_map", "pick", "confirm", "mybookings")
 

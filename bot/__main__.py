@@ -29,7 +29,7 @@ def cmd_migrate(settings: Settings) -> None:
 
 
 def cmd_demo(settings: Settings) -> None:
-    from db.demo import load_demo
+    from bot.demo import load_demo
     from db.migrate import upgrade_sync
 
     upgrade_sync(settings.database_url)

@@ -21,7 +21,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot import outbox
 from bot.config import Settings
 from bot.context import Context
-from bot.texts import LANGUAGES, t
+from views.texts import LANGUAGES, t
 from bot.updates import PerChatUpdateProcessor
 from db.migrate import upgrade
 from db.session import Database

@@ -67,7 +67,7 @@ class Settings(BaseSettings):
     @field_validator("default_language")
     @classmethod
     def _known_language(cls, value: str) -> str:
-        from bot.texts import LANGUAGES
+        from views.texts import LANGUAGES
 
         if value not in LANGUAGES:
             raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")

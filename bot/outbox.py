@@ -14,7 +14,7 @@ from datetime import timedelta
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application
 
-from bot.texts import t
+from views.texts import t
 from db import outbox
 from db.models import utcnow
 from db.users import get_language

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.formatting import CURRENCY_EXPONENT, parse_money
+from db.money import CURRENCY_EXPONENT, parse_money
 from db.events import create_event
 from db.hall import HallError, describe, parse_hall
 from db.models import Event, EventDraft, EventStatus, Poster, utcnow

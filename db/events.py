@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -109,6 +110,21 @@ _SEAT_STATES = (
 async def seat_states(session: AsyncSession, event_id: int) -> list[SeatState]:
     rows = await session.execute(_SEAT_STATES, {"event_id": event_id})
     return [SeatState(*row) for row in rows]
+
+
+class PosterPicture(Protocol):
+    """A checked, cut poster (images.posters.Processed), whatever made it."""
+
+    card_jpeg: bytes
+    thumb_jpeg: bytes
+    width: int
+    height: int
+
+
+def new_poster(picture: PosterPicture) -> Poster:
+    """The row for a processed upload (not yet added to a session)."""
+    return Poster(card_jpeg=picture.card_jpeg, thumb_jpeg=picture.thumb_jpeg, width=picture.width,
+                  height=picture.height)
 
 
 async def poster_source(session: AsyncSession, poster_id: int | None,

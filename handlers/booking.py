@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import callbacks, keyboards, views
+from views import attendee as views
+from views import buttons as callbacks
+from views import keyboards
 from bot.context import Context
-from bot.texts import t
+from views.texts import t
 from db import booking, events
 from db.booking import Outcome
 from db.session import DuplicateUpdate

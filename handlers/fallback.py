@@ -7,10 +7,10 @@ import logging
 from telegram import Update
 from telegram.error import BadRequest, Forbidden
 
-from bot import views
-from bot.callbacks import StaleButton
+from views import attendee as views
+from views.buttons import StaleButton
 from bot.context import Context
-from bot.texts import t
+from views.texts import t
 from db.users import get_language
 from handlers.screens import show
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import callbacks, views
+from views import attendee as views
+from views import buttons as callbacks
 from bot.context import Context
-from bot.texts import t
+from views.texts import t
 from db import booking
 from db.booking import Outcome
 from db.session import DuplicateUpdate

@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
 
-from bot.admin_views import WIZARD_ACTIONS
-from bot.callbacks import pattern
+from views.admin import WIZARD_ACTIONS
+from views.buttons import pattern
 from handlers import booking, events, fallback, mybookings, start, users
 from handlers.admin import addevent, manage
 

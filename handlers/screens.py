@@ -7,7 +7,7 @@ from telegram import Message, Update
 from telegram.error import BadRequest, NetworkError
 
 from bot.context import Context
-from bot.views import Screen
+from views.screen import Screen
 from db.events import poster_bytes, remember_poster_file_id
 
 log = logging.getLogger(__name__)

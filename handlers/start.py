@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import callbacks, keyboards, views
+from views import attendee as views
+from views import buttons as callbacks
+from views import keyboards
 from bot.context import Context
-from bot.texts import LANGUAGES, t
+from views.texts import LANGUAGES, t
 from db.users import set_language
 from handlers.events import open_event
 from handlers.screens import show

@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, select
 from telegram import Update
 
 from bot.context import Context
-from bot.texts import language_for
+from views.texts import language_for
 from db.models import User
 from db.users import upsert_user
 

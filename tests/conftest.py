@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from bot.app import build_application
 from bot.config import Settings
-from db.events import create_event
+from db.events import create_event, new_poster
 from db.hall import Row, grid
 from db.migrate import upgrade_sync
 from db.models import Base, Event
@@ -117,7 +117,7 @@ def add_event(db) -> Callable:
     async def _add(title: str = "Jazz Night", *, hall: str | list[Row] = "3x5", starts_at: datetime | None = None,
                    poster: bytes | None = None, price_minor: int = 500000, status: str | None = None,
                    description: str = "Live jazz.", **fields) -> Event:
-        from db.posters import process
+        from images.posters import process
 
         rows = grid(*map(int, hall.split("x"))) if isinstance(hall, str) else hall
         async with db.write() as session:
@@ -126,7 +126,7 @@ def add_event(db) -> Callable:
                 venue_name=fields.pop("venue_name", "Rhapsody Club"),
                 venue_address=fields.pop("venue_address", "Abay Ave 43"),
                 starts_at=starts_at or future(), timezone="Asia/Almaty", price_minor=price_minor,
-                currency="KZT", hall=rows, poster=process(poster).to_model() if poster else None, **fields,
+                currency="KZT", hall=rows, poster=new_poster(process(poster)) if poster else None, **fields,
             )
             if status:
                 event.status = status

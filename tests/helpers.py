@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from PIL import Image
 from sqlalchemy import select, update
 
-from bot.callbacks import parse
+from views.buttons import parse
 from db.models import Booking, Event, Seat, User
 from db.session import Database
 from tests.driver import User as Tg

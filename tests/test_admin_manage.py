@@ -9,7 +9,7 @@ import json
 import pytest
 from sqlalchemy import select
 
-from bot.texts import t
+from views.texts import t
 from db import booking
 from db.models import Booking, Event, Seat
 from db.users import upsert_user

@@ -9,7 +9,7 @@ from functools import lru_cache
 from PIL import Image
 from sqlalchemy import select
 
-from db import posters
+from images import posters
 from db.models import EventDraft, Poster
 from tests.conftest import ADMIN_ID
 from tests.test_admin_wizard import count, local_date, photo_message

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from bot.texts import t
+from views.texts import t
 from db.models import Event, EventDraft, Poster
 from tests.conftest import ADMIN_ID
 from tests.driver import User

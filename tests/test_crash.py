@@ -12,7 +12,7 @@ import time
 
 from sqlalchemy import func, select
 
-from bot.callbacks import pack
+from views.buttons import pack
 from db.models import Booking, Seat
 from tests.conftest import TOKEN
 from tests.fake_server import FakeBotApiServer

@@ -39,8 +39,9 @@ from sqlalchemy import select
 from sqlalchemy import update as sql_update
 from telegram import Update
 
-from bot import admin_views, callbacks  # admin_views registers the adm:* buttons in the codec
-from bot.texts import LANGUAGES, t
+from views import admin as admin_views  # registers the adm:* buttons in the codec
+from views import buttons as callbacks
+from views.texts import LANGUAGES, t
 from db import drafts
 from db.booking import book
 from db.models import Booking, Event, EventDraft, Poster, Seat, utcnow

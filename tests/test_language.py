@@ -5,8 +5,9 @@ import string
 
 import pytest
 
-from bot import callbacks, keyboards
-from bot.texts import CATALOGS, en, ru
+from views import buttons as callbacks
+from views import keyboards
+from views.texts import CATALOGS, en, ru
 from db.events import SeatState
 from tests.helpers import assert_telegram_limits, book_seat, keyboard, seats_of, stored_language
 

@@ -9,14 +9,14 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select, update
 
-from bot.admin_views import problem_text
-from bot.formatting import parse_money
-from bot.texts import language_for
+from views.admin import problem_text
+from db.money import parse_money
+from views.texts import language_for
 from db import drafts
 from db.booking import cancel
 from db.hall import HallError, parse_hall
 from db.models import Booking, Event, EventDraft, utcnow
-from db.posters import PosterError, process
+from images.posters import PosterError, process
 from tests.conftest import ADMIN_ID
 from tests.driver import User
 from tests.test_admin_manage import book, open_card

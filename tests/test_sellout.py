@@ -8,7 +8,7 @@ import random
 
 from sqlalchemy import func, select
 
-from bot.callbacks import pack
+from views.buttons import pack
 from db.models import Booking, Seat
 from tests.driver import User
 

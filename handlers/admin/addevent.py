@@ -12,11 +12,13 @@ from telegram import Message, Update
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
-from bot import admin_views, callbacks
+from views import admin as admin_views
+from views import buttons as callbacks
 from bot.context import Context
-from bot.texts import t
-from bot.views import Screen
-from db import drafts, events, manage, posters
+from views.texts import t
+from views.screen import Screen
+from db import drafts, events, manage
+from images import posters
 from db.models import EventDraft, Poster
 from db.session import DuplicateUpdate
 from handlers import fallback
@@ -63,7 +65,7 @@ async def read_poster(message: Message, context: Context) -> Poster:
         processed = await asyncio.to_thread(posters.process, data)
     except posters.PosterError as exc:
         raise drafts.Invalid("poster", exc.reason) from None
-    return processed.to_model()
+    return events.new_poster(processed)
 
 
 # --- what to show for a draft ---------------------------------------------------------------------------

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from telegram import InputFile, Update
 
-from bot import admin_views, callbacks
+from views import admin as admin_views
+from views import buttons as callbacks
 from bot.context import Context
-from bot.formatting import cut, esc
-from bot.texts import t
-from bot.views import Screen
+from views.formatting import cut, esc
+from views.texts import t
+from views.screen import Screen
 from db import drafts, manage
 from db.manage import Outcome
 from handlers.admin import notify

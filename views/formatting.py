@@ -5,14 +5,12 @@ import html
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.texts import t
+from db.money import CURRENCY_EXPONENT
+from views.texts import t
 
-# ISO 4217 minor-unit exponent; Telegram Stars (XTR) have none.
-CURRENCY_EXPONENT = {"KZT": 2, "RUB": 2, "USD": 2, "EUR": 2, "XTR": 0}
 CURRENCY_SYMBOL = {"KZT": "₸", "RUB": "₽", "USD": "$", "EUR": "€", "XTR": "⭐"}
 
 CAPTION_LIMIT = 1024
-MAX_MINOR = 2**31 - 1  # prices are INTEGER columns in minor units
 MESSAGE_LIMIT = 4096
 
 
@@ -55,21 +53,6 @@ def money(minor: int, currency: str, lang: str) -> str:
         text += f"{',' if lang == 'ru' else '.'}{part:0{exponent}d}"
     symbol = CURRENCY_SYMBOL.get(currency)
     return f"{text}\u00a0{symbol}" if symbol else f"{text}\u00a0{currency}"
-
-
-def parse_money(text: str, currency: str) -> int:
-    """'5000', '5 000', '1500.50' -> minor units. Raises ValueError on anything else."""
-    cleaned = text.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    if not cleaned or cleaned.count(".") > 1 or not cleaned.replace(".", "").isdigit():
-        raise ValueError(text)
-    exponent = CURRENCY_EXPONENT.get(currency, 2)
-    whole, _, frac = cleaned.partition(".")
-    if len(frac) > exponent:
-        raise ValueError(text)
-    value = int(whole or "0") * 10**exponent + int((frac or "0").ljust(exponent, "0") if exponent else 0)
-    if value > MAX_MINOR:
-        raise ValueError(text)
-    return value
 
 
 def cut(text: str, limit: int) -> str:

@@ -5,12 +5,15 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton as Button
 from telegram import InlineKeyboardMarkup as Markup
 
-from bot import callbacks, keyboards
-from bot.callbacks import pack
-from bot.formatting import CAPTION_LIMIT, MESSAGE_LIMIT, cut, esc, venue_line, when, when_short
-from bot.texts import CATALOGS, t
-from bot.views import Screen, card_text, pages
-from db import drafts, hall, posters
+from views import buttons as callbacks
+from views import keyboards
+from views.buttons import pack
+from views.formatting import CAPTION_LIMIT, MESSAGE_LIMIT, cut, esc, venue_line, when, when_short
+from views.texts import CATALOGS, t
+from views.attendee import card_text
+from views.screen import Screen, pages
+from db import drafts, hall
+from images import posters
 from db.events import EventSummary, is_open
 from db.manage import Attendee, Recipient
 from db.models import Event, EventStatus

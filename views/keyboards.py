@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton as Button
 from telegram import InlineKeyboardMarkup as Markup
 
-from bot.callbacks import pack
-from bot.formatting import cut
-from bot.texts import LANGUAGE_NAMES, LANGUAGES, t
+from views.buttons import pack
+from views.formatting import cut
+from views.texts import LANGUAGE_NAMES, LANGUAGES, t
 from db.events import SeatState
 
 # Telegram shows at most 8 buttons in a row and about 100 in a keyboard.

@@ -1,35 +1,16 @@
 """What each screen says and which keyboard it carries: pure functions over query results."""
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-
-from telegram import InlineKeyboardMarkup
-
-from bot import keyboards
-from bot.formatting import CAPTION_LIMIT, MESSAGE_LIMIT, cut, esc, money, venue_line, when, when_short
-from bot.texts import t
+from views import keyboards
+from views.formatting import CAPTION_LIMIT, MESSAGE_LIMIT, cut, esc, money, venue_line, when, when_short
+from views.screen import Screen, pages
+from views.texts import t
 from db.booking import BookingView
 from db.events import EventSummary, SeatState, is_open
 from db.models import Event, EventStatus, Seat
 
 EVENTS_PER_PAGE = 5
 BOOKINGS_PER_PAGE = 5
-
-
-@dataclass
-class Screen:
-    text: str
-    markup: InlineKeyboardMarkup | None = None
-    # A poster to show: a Telegram file_id (str) or JPEG bytes; poster_id lets us remember the file_id.
-    photo: str | bytes | None = None
-    poster_id: int | None = None
-    # This text may stand as the caption of the event's poster message (seat map, confirmation...).
-    fits_caption: bool = False
-
-
-def pages(count: int, per_page: int) -> int:
-    return max(1, math.ceil(count / per_page))
 
 
 def main_menu(lang: str, name: str) -> Screen:

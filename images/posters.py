@@ -12,8 +12,6 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from db.models import Poster
-
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024   # what the Bot API lets a bot download
 MAX_PIXELS = 50_000_000               # above this we refuse (decompression bombs)
 MIN_SIDE = 200
@@ -38,8 +36,6 @@ class Processed:
     width: int
     height: int
 
-    def to_model(self) -> Poster:
-        return Poster(card_jpeg=self.card_jpeg, thumb_jpeg=self.thumb_jpeg, width=self.width, height=self.height)
 
 
 def _jpeg(image: Image.Image, quality: int) -> bytes:

@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy import func, select
 
-from db.events import create_event
+from db.events import create_event, new_poster
 from db.hall import grid, parse_hall
 from db.models import Event
-from db.posters import process
+from images.posters import process
 from db.session import Database
 
 DEMO_TAG = "demo"
@@ -100,7 +100,7 @@ async def load_demo(database_url: str, tz: str, now: datetime | None = None) -> 
                 await create_event(
                     session, title=title, description=text, category=category, venue_name=venue,
                     venue_address=address, starts_at=starts.astimezone(timezone.utc), timezone=tz,
-                    price_minor=price * 100, currency="KZT", hall=rows, poster=poster.to_model(),
+                    price_minor=price * 100, currency="KZT", hall=rows, poster=new_poster(poster),
                 )
                 added += 1
     finally:

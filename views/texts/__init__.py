@@ -1,7 +1,7 @@
 """Every text a user reads, looked up by key and language. One catalog module per language."""
 from __future__ import annotations
 
-from bot.texts import en, ru
+from views.texts import en, ru
 
 CATALOGS: dict[str, dict[str, str]] = {"ru": ru.TEXTS, "en": en.TEXTS}
 LANGUAGES: tuple[str, ...] = ("ru", "en")

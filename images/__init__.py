@@ -1,0 +1,1 @@
+"""Pictures made with Pillow: posters checked and cut from one upload."""

@@ -20,7 +20,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import outbox
 from bot.config import Settings
-from bot.context import Context
+from handlers.context import Context
 from views.texts import LANGUAGES, t
 from bot.updates import PerChatUpdateProcessor
 from db.migrate import upgrade

@@ -14,6 +14,7 @@ from datetime import timedelta
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application
 
+from handlers.context import outbox_wake
 from views.texts import t
 from db import outbox
 from db.models import utcnow
@@ -24,15 +25,7 @@ log = logging.getLogger(__name__)
 SEND_RATE = 20          # messages a second, under Telegram's ~30 to different chats
 CLAIM = 20
 IDLE_WAKE = 3.0         # seconds between looks when nobody woke us
-_WAKE = "outbox_wake"
 _TASK = "outbox_task"
-
-
-def wake(application: Application) -> None:
-    """Call after committing queued letters, so they go out now rather than at the next look."""
-    event: asyncio.Event | None = application.bot_data.get(_WAKE)
-    if event is not None:
-        event.set()
 
 
 def _seconds(value) -> float:
@@ -83,7 +76,7 @@ async def _report_if_done(session, application: Application, batch: str, report_
 
 
 async def run_worker(application: Application) -> None:
-    event = application.bot_data.setdefault(_WAKE, asyncio.Event())
+    event = outbox_wake(application)
     while True:
         try:
             while await drain_once(application):
@@ -100,7 +93,7 @@ async def run_worker(application: Application) -> None:
 
 
 def start_worker(application: Application) -> None:
-    application.bot_data.setdefault(_WAKE, asyncio.Event())
+    outbox_wake(application)
     if application.bot_data.get(_TASK) is None or application.bot_data[_TASK].done():
         application.bot_data[_TASK] = asyncio.get_running_loop().create_task(run_worker(application),
                                                                              name="outbox-worker")

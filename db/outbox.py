@@ -53,6 +53,33 @@ async def enqueue(session: AsyncSession, letters: list[Letter], *, batch: str | 
     return len(rows)
 
 
+# Why attendees are told something; part of each notice's key.
+CANCELLED, CHANGED, ANNOUNCEMENT = "cancel", "change", "ann"
+
+
+def notice_key(kind: str, event_id: int, update_id: int, user_id: int) -> str:
+    """The de-duplication key of one notice. An event is cancelled once, so its notice is keyed by
+    person alone; changes and announcements can repeat, and are keyed by the update that made them
+    (a redelivery of that update adds nothing)."""
+    if kind == CANCELLED:
+        return f"{kind}:{event_id}:{user_id}"
+    return f"{kind}:{event_id}:{update_id}:{user_id}"
+
+
+async def notify_attendees(session: AsyncSession, kind: str, event_id: int, *, update_id: int,
+                           letters: list[tuple[int, str]], report_to: int | None) -> int:
+    """Queue (user_id, text) notices about an event in the caller's transaction, one per person, and
+    a delivery report to `report_to` once they are all settled; returns how many people."""
+    people = dict(letters)
+    await enqueue(
+        session,
+        [Letter(notice_key(kind, event_id, update_id, uid), uid, text) for uid, text in people.items()],
+        batch=f"{kind}:{event_id}:{update_id}",
+        report_to=report_to,
+    )
+    return len(people)
+
+
 async def claim(session: AsyncSession, *, limit: int, now: datetime | None = None) -> list[Claimed]:
     """Take up to `limit` due messages for sending. Another worker skips the rows we hold."""
     now = now or utcnow()

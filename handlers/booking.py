@@ -6,7 +6,7 @@ from telegram import Update
 from views import attendee as views
 from views import buttons as callbacks
 from views import keyboards
-from bot.context import Context
+from handlers.context import Context
 from views.texts import t
 from db import booking, events
 from db.booking import Outcome

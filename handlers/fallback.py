@@ -9,7 +9,7 @@ from telegram.error import BadRequest, Forbidden
 
 from views import attendee as views
 from views.buttons import StaleButton
-from bot.context import Context
+from handlers.context import Context
 from views.texts import t
 from db.users import get_language
 from handlers.screens import show

@@ -5,7 +5,7 @@ from telegram import Update
 
 from views import attendee as views
 from views import buttons as callbacks
-from bot.context import Context
+from handlers.context import Context
 from views.texts import t
 from db import booking
 from db.booking import Outcome

@@ -6,7 +6,7 @@ import logging
 from telegram import Message, Update
 from telegram.error import BadRequest, NetworkError
 
-from bot.context import Context
+from handlers.context import Context
 from views.screen import Screen
 from db.events import poster_bytes, remember_poster_file_id
 

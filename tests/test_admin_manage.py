@@ -14,7 +14,6 @@ from db import booking
 from db.models import Booking, Event, Seat
 from db.users import upsert_user
 from bot import outbox as outbox_worker
-from handlers.admin import notify
 from tests.conftest import ADMIN_ID
 from tests.fake_telegram import FakeTelegram
 from tests.test_admin_wizard import local_date
@@ -92,7 +91,7 @@ async def test_editing_the_date_tells_each_attendee_once(app, api, user, db, add
     assert "couldn't read that" in admin.screen() and "Date and time" in admin.screen()
     new_date = local_date(20, "21:15")
     await admin.send(new_date)
-    await notify.wait_all(app)
+    await outbox_worker.drain_all(app)
     assert "Saved" in admin.screen() or "Delivered" in admin.screen()
     async with db.read() as session:
         stored = await session.get(Event, event.id)
@@ -108,7 +107,7 @@ async def test_editing_the_date_tells_each_attendee_once(app, api, user, db, add
     await admin.tap("Edit a field")
     await admin.tap("Title")
     await admin.send("Jazz Night <Live>")
-    await notify.wait_all(app)
+    await outbox_worker.drain_all(app)
     assert "Jazz Night &lt;Live&gt;" in admin.screen()
     assert not [c for c in api.sent("sendMessage")[before:] if c.chat_id in (1001, 1002)]
 
@@ -142,7 +141,7 @@ async def test_cancelling_an_event_with_bookings_notifies_each_attendee_once(app
     await admin.tap("Cancel event")
     assert "5 active booking(s)" in admin.screen()
     await admin.tap("Yes, cancel the event")
-    await notify.wait_all(app)
+    await outbox_worker.drain_all(app)
     assert len(received(api, 1001, "has been cancelled")) == 1
     assert "A1, A2, A3" in received(api, 1001, "has been cancelled")[0].text
     assert len(received(api, 1002, "Организатор отменил")) == 1
@@ -159,7 +158,7 @@ async def test_cancelling_an_event_with_bookings_notifies_each_attendee_once(app
     assert "Cancelled" in card["text"] and not any("Cancel event" in b["text"] for b in admin.buttons(card))
     before = len(api.sent("sendMessage"))
     await admin.tap(data=f"adm:cok:{event.id}", message=card)
-    await notify.wait_all(app)
+    await outbox_worker.drain_all(app)
     assert "already cancelled" in card["text"]  # edited in place
     assert not [c for c in api.sent("sendMessage")[before:] if c.chat_id in (1001, 1002)]
     # Attendees see it gone from /events, and the card says cancelled.
@@ -235,7 +234,7 @@ async def test_announcement_goes_to_each_attendee_once(app, api, user, db, add_e
     assert "This goes to 3 attendee(s)" in admin.screen() and "&lt;sharp&gt;" in admin.screen()
     await admin.tap("Send")
     await admin.tap(data=f"adm:send:{event.id}", message=admin.last())  # a second tap sends nothing more
-    await notify.wait_all(app)
+    await outbox_worker.drain_all(app)
     for chat in (1001, 1002):
         got = received(api, chat, "Doors open")
         assert len(got) == 1 and "<b>Jazz Night</b>" in got[0].text and "&lt;sharp&gt;" in got[0].text
@@ -256,7 +255,7 @@ async def test_notifications_are_paced(app, api, user, db, add_event, monkeypatc
     import time
     started = time.perf_counter()
     await admin.tap("Yes, cancel the event")
-    await notify.wait_all(app)
+    await outbox_worker.drain_all(app)
     assert time.perf_counter() - started >= 0.08  # five sends, four gaps at least
 
 

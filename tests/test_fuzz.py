@@ -42,12 +42,12 @@ from telegram import Update
 from views import admin as admin_views  # registers the adm:* buttons in the codec
 from views import buttons as callbacks
 from views.texts import LANGUAGES, t
+from bot import outbox as outbox_worker
 from db import drafts
 from db.booking import book
 from db.models import Booking, Event, EventDraft, Poster, Seat, utcnow
 from db.models import User as UserRow
 from db.users import upsert_user
-from handlers.admin import notify
 from handlers.admin.addevent import answer_from
 from tests.conftest import ADMIN_ID
 from tests.driver import User
@@ -125,15 +125,7 @@ class World:
 
 @pytest.fixture
 async def world(db, add_event, monkeypatch) -> World:
-    # Letters to attendees go out unpaced (the pacing knob moved with the outbox work).
-    if hasattr(notify, "SEND_INTERVAL"):
-        monkeypatch.setattr(notify, "SEND_INTERVAL", 0)
-    try:
-        from bot import outbox as outbox_worker
-    except ImportError:
-        outbox_worker = None
-    if hasattr(outbox_worker, "SEND_RATE"):
-        monkeypatch.setattr(outbox_worker, "SEND_RATE", 10_000)
+    monkeypatch.setattr(outbox_worker, "SEND_RATE", 10_000)  # letters to attendees go out unpaced
     plain = await add_event("Jazz Night", hall="3x5")
     poster = await add_event(NASTY_TITLE, hall="2x4", poster=poster_png(),
                              venue_name=("Club & <i>Bar</i> " * 20)[:200], venue_address=("<" * 300),
@@ -481,7 +473,7 @@ async def feed(tg: User, item: tuple, w: World, db, errors: Errors, screen: dict
     allowed = await may_change(kind, update, before, w, tg.id, db, tz)
     start, errors_before = len(tg.api.calls), len(errors.records)
     await tg.app.process_update(update)
-    await notify.wait_all(tg.app)
+    await outbox_worker.drain_all(tg.app)
     calls = tg.api.calls[start:]
     where = f"input {item!r} ({kind}) ->\n" + "\n".join(f"  {c.method} {c.text[:200]!r}" for c in calls)
 

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 
 from telegram import Update
 
-from bot.context import Context
+from handlers.context import Context
 from handlers import fallback
 
 Handler = Callable[[Update, Context], Awaitable[None]]

@@ -14,15 +14,14 @@ from telegram.error import TelegramError
 
 from views import admin as admin_views
 from views import buttons as callbacks
-from bot.context import Context
+from handlers.context import Context
 from views.texts import t
 from views.screen import Screen
-from db import drafts, events, manage
+from db import drafts, events, manage, outbox
 from images import posters
 from db.models import EventDraft, Poster
 from db.session import DuplicateUpdate
 from handlers import fallback
-from handlers.admin import notify
 from handlers.admin.access import admin_only, is_admin
 from handlers.screens import send, show
 
@@ -179,8 +178,8 @@ async def apply_answer(update: Update, context: Context, value: drafts.Answer | 
                 if kind == drafts.EDIT:
                     result = await manage.apply_edit(session, draft, value)
                     if result is not None and result.notify:  # told with the change, or not at all
-                        await notify.queue(session, update, notify.CHANGED, result.event.id,
-                                           [(r.user_id, admin_views.changed_letter(r, result.event))
+                        await outbox.notify_attendees(session, outbox.CHANGED, result.event.id, update_id=update.update_id,
+                                           report_to=update.effective_chat.id, letters=[(r.user_id, admin_views.changed_letter(r, result.event))
                                             for r in result.notify])
                 elif isinstance(value, Poster):
                     await drafts.set_poster(session, draft, value)

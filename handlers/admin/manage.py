@@ -6,13 +6,12 @@ from telegram import InputFile, Update
 
 from views import admin as admin_views
 from views import buttons as callbacks
-from bot.context import Context
+from handlers.context import Context
 from views.formatting import cut, esc
 from views.texts import t
 from views.screen import Screen
-from db import drafts, manage
+from db import drafts, manage, outbox
 from db.manage import Outcome
-from handlers.admin import notify
 from handlers.admin.access import admin_only
 from handlers.admin.addevent import draft_screens, present
 from handlers.screens import send, show
@@ -124,7 +123,7 @@ async def after_edit(update: Update, context: Context, result: manage.EditResult
         return
     lang = context.lang
     if result.notify:  # queued with the change itself (addevent.apply_answer); send them now
-        notify.wake(context)
+        context.wake_outbox()
         notice = t(lang, "adm.edit.notified", count=len(result.notify))
     else:
         notice = t(lang, "adm.edit.saved")
@@ -136,11 +135,11 @@ async def _cancel_event(update: Update, context: Context, event_id: int) -> None
     async with context.db.write() as session:
         result = await manage.cancel_event(session, event_id)
         if result.outcome is Outcome.DONE:
-            await notify.queue(session, update, notify.CANCELLED, event_id,
-                               [(r.user_id, admin_views.cancelled_letter(r, result.event)) for r in result.recipients])
+            await outbox.notify_attendees(session, outbox.CANCELLED, event_id, update_id=update.update_id,
+                               report_to=update.effective_chat.id, letters=[(r.user_id, admin_views.cancelled_letter(r, result.event)) for r in result.recipients])
     await query.answer()
     if result.outcome is Outcome.DONE:
-        notify.wake(context)
+        context.wake_outbox()
         notice = t(lang, "adm.cancel_event.done", bookings=result.cancelled_bookings, people=len(result.recipients))
     else:
         notice = t(lang, {Outcome.ALREADY_CANCELLED: "adm.cancel_event.already",
@@ -241,11 +240,11 @@ async def _send_announcement(update: Update, context: Context, event_id: int) ->
             await session.delete(draft)
             if found is not None:
                 event = found[0].event
-                await notify.queue(session, update, notify.ANNOUNCEMENT, event_id,
-                                   [(r.user_id, admin_views.announcement_letter(r, event, text_html)) for r in people])
+                await outbox.notify_attendees(session, outbox.ANNOUNCEMENT, event_id, update_id=update.update_id,
+                                   report_to=update.effective_chat.id, letters=[(r.user_id, admin_views.announcement_letter(r, event, text_html)) for r in people])
     await query.answer()
     if not ready or found is None:  # sent already, or an old button: nothing goes out twice
         await show(update, context, await card_screen(context, event_id))
         return
-    notify.wake(context)
+    context.wake_outbox()
     await show(update, context, await card_screen(context, event_id, t(lang, "adm.ann.sending", count=len(people))))

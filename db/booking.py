@@ -7,6 +7,7 @@ surfaces as an IntegrityError on insert and is reported as TAKEN.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,7 +15,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.events import ACTIVE, is_open, occupying, seat_states
+from db.events import ACTIVE, has_started, is_open, occupying, seat_states
 from db.models import Booking, BookingStatus, Event, Seat, User, utcnow
 
 
@@ -170,12 +171,21 @@ async def cancel(
         return CancelResult(Outcome.NOT_YOURS)
     if booking.status == BookingStatus.CANCELLED.value:
         return CancelResult(Outcome.ALREADY_CANCELLED, booking, event, seat)
-    if event.starts_at <= now:
+    if has_started(event, now):
         return CancelResult(Outcome.PAST, booking, event, seat)
-    booking.status = BookingStatus.CANCELLED.value
-    booking.cancelled_at = now
-    booking.updated_at = now
+    release([booking], now)
     return CancelResult(Outcome.CANCELLED, booking, event, seat)
+
+
+def release(bookings: Iterable[Booking], now: datetime) -> int:
+    """Cancel bookings, freeing their seats at once (the partial unique index covers active ones only).
+    The one way a booking ends, whether its holder or the organiser ends it; returns how many."""
+    count = 0
+    for booking in bookings:
+        booking.status = BookingStatus.CANCELLED.value
+        booking.cancelled_at = booking.updated_at = now
+        count += 1
+    return count
 
 
 async def best_seat(session: AsyncSession, event_id: int) -> int | None:

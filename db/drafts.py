@@ -6,7 +6,9 @@ admin was. Every function here runs inside the caller's unit of work and never c
 """
 from __future__ import annotations
 
+import enum
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -183,6 +185,119 @@ def read_announcement(text_html: str | None) -> str:
     if len(text_html) > ANNOUNCE_MAX:
         raise Invalid("announce", "too long")
     return text_html.strip()
+
+
+# --- the draft's state machine -------------------------------------------------------------------------
+
+class Move(str, enum.Enum):
+    """What the admin did: sent a message, or tapped one of the draft's buttons."""
+
+    TEXT = "text"                # a message answering the question (or the announcement)
+    POSTER = "poster"            # a picture answering the poster question
+    SKIP_POSTER = "skip_poster"
+    PUBLISH = "publish"
+    EDIT = "edit"                # from the preview: which field to change?
+    PICK_FIELD = "pick_field"    # ...this one
+    PREVIEW = "preview"          # back to the preview
+    DISCARD = "discard"
+    SEND = "send"                # the announcement, confirmed
+
+
+class Expect(str, enum.Enum):
+    """What the admin's next message answers."""
+
+    ANSWER = "answer"              # a text question (or a place, a pin)
+    POSTER = "poster"
+    ANNOUNCEMENT = "announcement"
+    NOTHING = "nothing"            # the preview waits for a button
+
+
+def _ready(draft: EventDraft) -> bool:
+    return ready(draft)
+
+
+def _always(draft: EventDraft) -> bool:
+    return True
+
+
+# Which moves each step takes, for both kinds of draft; a step not listed is a text question. A move
+# not allowed here is an old button or a message out of turn: nothing changes, the step is shown again.
+STEPS: dict[str, dict[Move, Callable[[EventDraft], bool]]] = {
+    "poster": {Move.POSTER: _always, Move.SKIP_POSTER: _always},
+    PREVIEW: {Move.PUBLISH: _ready, Move.EDIT: _ready},
+    ANNOUNCE: {Move.TEXT: _always},
+    ANNOUNCE_CONFIRM: {Move.TEXT: _always, Move.SEND: _always},
+}
+QUESTION: dict[Move, Callable[[EventDraft], bool]] = {Move.TEXT: _always}
+# Moves of a /addevent draft at any step.
+ANYWHERE: dict[Move, Callable[[EventDraft], bool]] = {
+    Move.PREVIEW: _always, Move.DISCARD: _always, Move.PICK_FIELD: _ready, Move.PUBLISH: _ready,
+    Move.EDIT: _ready,
+}
+# Where a move leads, when it is not simply "the next unanswered question".
+NEXT_STEP = {(ANNOUNCE, Move.TEXT): ANNOUNCE_CONFIRM, (ANNOUNCE_CONFIRM, Move.TEXT): ANNOUNCE_CONFIRM}
+EXPECTS = {"poster": Expect.POSTER, PREVIEW: Expect.NOTHING, ANNOUNCE: Expect.ANNOUNCEMENT,
+           ANNOUNCE_CONFIRM: Expect.ANNOUNCEMENT}
+
+
+def accepts(draft: EventDraft, move: Move) -> bool:
+    rules = {**(ANYWHERE if draft.kind == NEW else {}), **STEPS.get(draft.step, QUESTION)}
+    allowed = rules.get(move)
+    return allowed is not None and allowed(draft)
+
+
+def expects(draft: EventDraft) -> Expect:
+    return EXPECTS.get(draft.step, Expect.ANSWER)
+
+
+def advance(draft: EventDraft, move: Move) -> None:
+    """Move an announcement draft on (the wizard's own steps follow FIELDS: see _moved)."""
+    if not accepts(draft, move):
+        raise Invalid(draft.step, "out of turn")
+    draft.step = NEXT_STEP.get((draft.step, move), draft.step)
+    draft.updated_at = utcnow()
+
+
+class Tapped(str, enum.Enum):
+    SHOW = "show"                  # show the draft where it now is
+    CHOOSE_FIELD = "choose_field"
+    PUBLISHED = "published"
+    DISCARDED = "discarded"
+    NO_DRAFT = "no_draft"
+
+
+@dataclass(frozen=True)
+class TapResult:
+    outcome: Tapped
+    event: Event | None = None
+    problem: Invalid | None = None
+
+
+async def tap(session: AsyncSession, draft: EventDraft | None, move: Move, *, tz: str, field: str | None = None,
+              now: datetime | None = None) -> TapResult:
+    """A button of the /addevent draft. One that no longer applies shows where the draft is."""
+    if draft is None:
+        return TapResult(Tapped.NO_DRAFT)
+    if not accepts(draft, move) or (move is Move.PICK_FIELD and field not in FIELDS):
+        return TapResult(Tapped.SHOW)
+    match move:
+        case Move.SKIP_POSTER:
+            await set_poster(session, draft, None)
+        case Move.PUBLISH:
+            try:
+                return TapResult(Tapped.PUBLISHED, await publish(session, draft, tz, now))
+            except Invalid as problem:  # the date went by while the preview waited
+                return TapResult(Tapped.SHOW, problem=problem)
+        case Move.EDIT:
+            return TapResult(Tapped.CHOOSE_FIELD)
+        case Move.PICK_FIELD:
+            await jump(session, draft, field)
+        case Move.PREVIEW:
+            await back_to_preview(session, draft)
+        case Move.DISCARD:
+            await discard(session, draft)
+            return TapResult(Tapped.DISCARDED)
+    return TapResult(Tapped.SHOW)
 
 
 # --- the draft row ------------------------------------------------------------------------------

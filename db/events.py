@@ -1,6 +1,7 @@
 """Queries over events: the catalogue, one event's card, its hall."""
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -24,6 +25,36 @@ def occupying():
     return Booking.status.in_(bindparam("occupying_statuses", ACTIVE, expanding=True, literal_execute=True))
 
 
+class BookingState(str, enum.Enum):
+    """Whether an event can be booked now, and if not, why."""
+
+    OPEN = "open"
+    SOLD_OUT = "sold_out"
+    STARTED = "started"        # it has begun (or is over): nothing to book or cancel any more
+    CANCELLED = "cancelled"    # the organiser cancelled it
+
+    @property
+    def closed(self) -> bool:
+        """No booking of this event can be made or changed by an attendee."""
+        return self in (BookingState.STARTED, BookingState.CANCELLED)
+
+
+def has_started(event: Event, now: datetime | None = None) -> bool:
+    """The one definition of "too late": from the start time on, seats are neither booked nor released."""
+    return event.starts_at <= (now or utcnow())
+
+
+def booking_state(event: Event, free_seats: int | None = None, now: datetime | None = None) -> BookingState:
+    """Cancelled wins over started, started over sold out; `free_seats` None means "not counted"."""
+    if event.status != EventStatus.PUBLISHED.value:
+        return BookingState.CANCELLED
+    if has_started(event, now):
+        return BookingState.STARTED
+    if free_seats == 0:
+        return BookingState.SOLD_OUT
+    return BookingState.OPEN
+
+
 @dataclass(frozen=True)
 class EventSummary:
     event: Event
@@ -34,6 +65,10 @@ class EventSummary:
     @property
     def free_seats(self) -> int:
         return self.total_seats - self.taken_seats
+
+    @property
+    def state(self) -> BookingState:
+        return booking_state(self.event, self.free_seats)
 
 
 @dataclass(frozen=True)
@@ -46,7 +81,7 @@ class SeatState:
     taken: bool
 
 
-def _counts() -> tuple:
+def seat_counts() -> tuple:
     total = select(func.count(Seat.id)).where(Seat.event_id == Event.id).correlate(Event).scalar_subquery()
     taken = (
         select(func.count(Booking.id))
@@ -59,7 +94,7 @@ def _counts() -> tuple:
 
 # The hottest statements are built once, with bind parameters: SQLAlchemy then reuses their cache
 # key instead of rebuilding and hashing the whole statement on every update.
-_TOTAL, _TAKEN = _counts()
+_TOTAL, _TAKEN = seat_counts()
 _UPCOMING = (Event.status == EventStatus.PUBLISHED.value, Event.starts_at > bindparam("now"))
 _UPCOMING_COUNT = select(func.count(Event.id)).where(*_UPCOMING)
 _UPCOMING_PAGE = (
@@ -95,8 +130,8 @@ async def event_summary(session: AsyncSession, event_id: int) -> EventSummary | 
 
 
 def is_open(event: Event, now: datetime | None = None) -> bool:
-    """Open for booking: published and not yet started."""
-    return event.status == EventStatus.PUBLISHED.value and event.starts_at > (now or utcnow())
+    """Bookings of it can be made or changed: published and not yet started."""
+    return not booking_state(event, now=now).closed
 
 
 _SEAT_STATES = (

@@ -13,7 +13,8 @@ from sqlalchemy import case, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import drafts
-from db.events import ACTIVE, EventSummary, _counts, add_seats, event_summary
+from db.booking import release
+from db.events import ACTIVE, BookingState, EventSummary, seat_counts, add_seats, event_summary, has_started
 from db.hall import parse_hall
 from db.models import Booking, BookingStatus, Event, EventDraft, EventStatus, Poster, Seat, User, utcnow
 
@@ -24,6 +25,50 @@ class Outcome(str, enum.Enum):
     HAS_BOOKINGS = "has_bookings"
     ALREADY_CANCELLED = "already_cancelled"
     PAST = "past"
+    NOBODY = "nobody"      # an announcement to an event nobody holds a seat of
+    STALE = "stale"        # an old button: the step it belongs to is over
+
+
+class AdminAction(str, enum.Enum):
+    """What an organiser may do with one of their events (the admin card's buttons)."""
+
+    CHANGE = "change"
+    ATTENDEES = "attendees"
+    CSV = "csv"
+    ANNOUNCE = "announce"
+    CANCEL = "cancel"
+    DELETE = "delete"
+
+
+def admin_actions(summary: EventSummary, bookings_ever: int) -> frozenset[AdminAction]:
+    """The one answer to "may the organiser do this now?", for the card and for every tap."""
+    state = summary.state
+    actions = {AdminAction.ATTENDEES, AdminAction.CSV}
+    if state is not BookingState.CANCELLED:
+        actions.add(AdminAction.CHANGE)
+        if summary.taken_seats:
+            actions.add(AdminAction.ANNOUNCE)
+    if not state.closed:
+        actions.add(AdminAction.CANCEL)
+    if not bookings_ever:  # a booking, even a cancelled one, is history we keep
+        actions.add(AdminAction.DELETE)
+    return frozenset(actions)
+
+
+@dataclass(frozen=True)
+class ManagedEvent:
+    """An event as its organiser sees it: the summary, its booking history and what may be done."""
+
+    summary: EventSummary
+    bookings_ever: int
+
+    @property
+    def event(self) -> Event:
+        return self.summary.event
+
+    @property
+    def actions(self) -> frozenset[AdminAction]:
+        return admin_actions(self.summary, self.bookings_ever)
 
 
 @dataclass(frozen=True)
@@ -65,7 +110,7 @@ async def admin_events(session: AsyncSession, admin_id: int, *, offset: int, lim
     now = now or utcnow()
     mine = or_(Event.created_by == admin_id, Event.created_by.is_(None))
     count = (await session.execute(select(func.count(Event.id)).where(mine))).scalar_one()
-    total, taken = _counts()
+    total, taken = seat_counts()
     rows = await session.execute(
         select(Event, total, taken).where(mine)
         .order_by(case((Event.starts_at > now, 0), else_=1), Event.starts_at, Event.id)
@@ -104,7 +149,7 @@ async def cancel_event(session: AsyncSession, event_id: int, now: datetime | Non
         return CancelEventResult(Outcome.NOT_FOUND)
     if event.status == EventStatus.CANCELLED.value:
         return CancelEventResult(Outcome.ALREADY_CANCELLED, event)
-    if event.starts_at <= now:
+    if has_started(event, now):
         return CancelEventResult(Outcome.PAST, event)
     tell = await recipients(session, event_id)
     event.status = EventStatus.CANCELLED.value
@@ -112,11 +157,7 @@ async def cancel_event(session: AsyncSession, event_id: int, now: datetime | Non
     bookings = (await session.execute(
         select(Booking).where(Booking.event_id == event_id, Booking.status.in_(ACTIVE)).with_for_update()
     )).scalars().all()
-    for booking in bookings:
-        booking.status = BookingStatus.CANCELLED.value
-        booking.cancelled_at = now
-        booking.updated_at = now
-    return CancelEventResult(Outcome.DONE, event, tell, len(bookings))
+    return CancelEventResult(Outcome.DONE, event, tell, release(bookings, now))
 
 
 async def booking_count(session: AsyncSession, event_id: int, active_only: bool = False) -> int:
@@ -204,6 +245,32 @@ async def apply_edit(session: AsyncSession, draft: EventDraft, value: drafts.Ans
     return EditResult(event, field_name, notify)
 
 
+@dataclass(frozen=True)
+class Answered:
+    """What the admin's message did: moved their /addevent draft on, or changed a published event."""
+
+    draft: EventDraft | None = None      # the /addevent draft, at its next step
+    edited: bool = False
+    edit: EditResult | None = None       # None after an edit: the event is gone
+
+
+async def answer_draft(session: AsyncSession, draft: EventDraft | None, value: drafts.Answer | Poster | None, *,
+                       tz: str, now: datetime | None = None) -> Answered:
+    """The admin's message answers whatever their draft asks; raises drafts.Invalid (nothing changes)
+    when it doesn't fit. A field of a published event is changed at once; an /addevent answer moves on."""
+    if draft is None:
+        return Answered()
+    if value is None:  # a sticker, a voice message...
+        raise drafts.Invalid(draft.step)
+    if draft.kind == drafts.EDIT:
+        return Answered(edited=True, edit=await apply_edit(session, draft, value, now=now))
+    if isinstance(value, Poster):
+        await drafts.set_poster(session, draft, value)
+    else:
+        await drafts.answer(session, draft, value, tz=tz, now=now)
+    return Answered(draft)
+
+
 # --- attendees -----------------------------------------------------------------------------------------
 
 def _attendees_query(event_id: int):
@@ -246,9 +313,56 @@ async def attendees_csv(session: AsyncSession, event_id: int, tz: str) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8 names right
 
 
-async def event_with_counts(session: AsyncSession, event_id: int) -> tuple[EventSummary, int] | None:
-    """The event's summary and how many bookings it ever had (decides whether Delete is offered)."""
+async def managed_event(session: AsyncSession, event_id: int) -> ManagedEvent | None:
     summary = await event_summary(session, event_id)
     if summary is None:
         return None
-    return summary, await booking_count(session, event_id)
+    return ManagedEvent(summary, await booking_count(session, event_id))
+
+
+# --- a message to every attendee: written, confirmed, sent once ---------------------------------------
+
+@dataclass(frozen=True)
+class Announcement:
+    outcome: Outcome
+    event: Event | None = None
+    text_html: str = ""
+    recipients: list[Recipient] = field(default_factory=list)
+
+
+async def start_announcement(session: AsyncSession, admin_id: int, event_id: int) -> tuple[Outcome, ManagedEvent | None]:
+    """Make the admin's next message the announcement; NOBODY when there is nobody to tell."""
+    managed = await managed_event(session, event_id)
+    if managed is None:
+        return Outcome.NOT_FOUND, None
+    if AdminAction.ANNOUNCE not in managed.actions:
+        return Outcome.NOBODY, managed
+    await start_edit(session, admin_id, event_id, drafts.ANNOUNCE)
+    return Outcome.DONE, managed
+
+
+async def write_announcement(session: AsyncSession, draft: EventDraft | None, text_html: str | None) -> Announcement:
+    """Keep the admin's text (their formatting too) until they confirm; raises drafts.Invalid."""
+    text_html = drafts.read_announcement(text_html)
+    if draft is None or not drafts.accepts(draft, drafts.Move.TEXT):  # lapsed meanwhile
+        return Announcement(Outcome.STALE)
+    managed = await managed_event(session, draft.event_id) if draft.event_id else None
+    if managed is None:
+        await session.delete(draft)
+        return Announcement(Outcome.NOT_FOUND)
+    drafts.advance(draft, drafts.Move.TEXT)
+    draft.data = {"text": text_html}
+    return Announcement(Outcome.DONE, managed.event, text_html, await recipients(session, managed.event.id))
+
+
+async def send_announcement(session: AsyncSession, admin_id: int, event_id: int) -> Announcement:
+    """Take the confirmed announcement for sending (the draft goes, so a second tap sends nothing)."""
+    draft = await drafts.get(session, admin_id, drafts.EDIT)
+    if draft is None or draft.event_id != event_id or not drafts.accepts(draft, drafts.Move.SEND):
+        return Announcement(Outcome.STALE)
+    text_html = draft.data["text"]
+    await session.delete(draft)
+    event = await session.get(Event, event_id)
+    if event is None:
+        return Announcement(Outcome.NOT_FOUND)
+    return Announcement(Outcome.DONE, event, text_html, await recipients(session, event_id))

@@ -46,6 +46,15 @@ async def show(update: Update, context: Context, screen: Screen) -> Message | No
     return await send(message.chat_id, context, screen)
 
 
+async def present(update: Update, context: Context, screens: list[Screen]) -> None:
+    """Several messages (a notice, then a preview): the first in place of the tapped message when
+    there is one, the rest sent after it."""
+    first, *rest = screens
+    await show(update, context, first)
+    for screen in rest:
+        await send(update.effective_chat.id, context, screen)
+
+
 async def _edit_retrying(edit):
     """An edit is idempotent, so one that timed out or met a 5xx is simply tried again once;
     if the first did land, the second reports 'not modified', which show() treats as done."""

@@ -12,7 +12,7 @@ import time
 
 from sqlalchemy import func, select
 
-from views.buttons import pack
+from views.buttons import ConfirmBooking, SeatPick
 from db.models import Booking, Seat
 from tests.conftest import TOKEN
 from tests.fake_server import FakeBotApiServer
@@ -53,7 +53,7 @@ async def test_sigkill_mid_burst_then_restart_loses_no_confirmed_booking(tmp_pat
             message = server.api._new_message(user_id, text="Please confirm your booking")
             seat_id = rng.choice(seat_ids)
             wanted[user_id] = (message["message_id"], seat_id)
-            server.push(_tap(n, user_id, message, pack("bk", "ok", event.id, seat_id)))
+            server.push(_tap(n, user_id, message, ConfirmBooking(event.id, seat_id).pack()))
 
         def screens() -> dict[int, str]:
             return {u: (server.message(u, m) or {}).get("text", "") for u, (m, _) in wanted.items()}
@@ -95,7 +95,7 @@ async def test_sigkill_mid_burst_then_restart_loses_no_confirmed_booking(tmp_pat
             free = sorted(set(seat_ids) - {s for _, s in booked})
             loser = next(u for u, t in after.items() if "Booked" not in t)
             message = server.message(loser, wanted[loser][0])
-            server.push(_tap(USERS + 1, loser, message, pack("st", "pick", event.id, free[0])))
+            server.push(_tap(USERS + 1, loser, message, SeatPick(event.id, free[0]).pack()))
             await _until(lambda: "Please confirm" in (server.message(loser, wanted[loser][0]) or {}).get("text", ""),
                          30, "the old button to work")
         finally:

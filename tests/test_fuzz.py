@@ -24,6 +24,7 @@ FUZZ_EXAMPLES scales the number of hypothesis examples per state (default 4).
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import re
@@ -39,7 +40,6 @@ from sqlalchemy import select
 from sqlalchemy import update as sql_update
 from telegram import Update
 
-from views import admin as admin_views  # registers the adm:* buttons in the codec
 from views import buttons as callbacks
 from views.texts import LANGUAGES, t
 from bot import outbox as outbox_worker
@@ -48,7 +48,7 @@ from db.booking import book
 from db.models import Booking, Event, EventDraft, Poster, Seat, utcnow
 from db.models import User as UserRow
 from db.users import upsert_user
-from handlers.admin.addevent import answer_from
+from handlers.admin.answers import answer_from
 from tests.conftest import ADMIN_ID
 from tests.driver import User
 from tests.fake_telegram import BOT_USERNAME, Call
@@ -218,11 +218,13 @@ _ARG = st.one_of(
     st.sampled_from(["{E}", "{P}", "{S_free}", "{S_taken}", "{S_foreign}", "{B_mine}", "{B_other}", "{E_missing}",
                      "{S_missing}", "{B_missing}", "", "-1", "x", "1.5", " 1", "+1", "0x1", "1e3", "١", "²",
                      "00000000000000001", str(2**31 - 1), str(2**31), str(2**53), str(2**53 + 1), str(2**63),
-                     str(10**16), str(10**20), "8", "9"]),
+                     str(10**16), str(10**20), "8", "9", "en", "ru", "kk", "EN", "title", "hall", "poster",
+                     "concert", "sport", "nope", "a" * 17]),
     st.integers(0, 2**70).map(str),
 )
-_KEYS = sorted(callbacks.SCHEMA)
-_MUTATED = st.builds(lambda key, args, extra: ":".join([*key, *args[:len(callbacks.SCHEMA[key]) + extra]]),
+_FIELD_COUNT = {t.prefix: len(dataclasses.fields(t)) for t in callbacks.all_types()}
+_KEYS = sorted(_FIELD_COUNT)
+_MUTATED = st.builds(lambda key, args, extra: ":".join([key, *args[:_FIELD_COUNT[key] + extra]]),
                      st.sampled_from(_KEYS), st.lists(_ARG, min_size=6, max_size=6), st.sampled_from([0, 0, 0, -1, 1]))
 _RANDOM_DATA = st.one_of(st.text(max_size=80).filter(lambda s: len(s.encode()) <= 80),
                          st.text(string.ascii_lowercase + string.digits + ":-", max_size=64),
@@ -420,34 +422,34 @@ async def may_change(kind: str, update: Update, snap: dict, w: World, actor: int
         cb = callbacks.parse(update.callback_query.data)
     except callbacks.StaleButton:
         return False
-    if cb.key == "lang:set":
-        return cb.code < len(LANGUAGES)
-    if cb.key == "bk:ok":
+    action = cb.prefix.split(":")[1]
+    if isinstance(cb, callbacks.LanguagePick):
+        return cb.code in LANGUAGES
+    if isinstance(cb, callbacks.ConfirmBooking):
         async with db.read() as session:
             seat = await session.get(Seat, cb.seat_id)
             taken = (await session.execute(select(Booking.id).where(
                 Booking.seat_id == cb.seat_id, Booking.status.in_(ACTIVE)))).first()
         return seat is not None and seat.event_id == cb.event_id and taken is None
-    if cb.key == "my:cancel":
+    if isinstance(cb, callbacks.CancelBooking):
         async with db.read() as session:
             booking = await session.get(Booking, cb.booking_id)
         return booking is not None and booking.user_id == actor and booking.status in ACTIVE
-    if cb.domain != "adm" or not is_admin:
+    if not cb.prefix.startswith("adm:") or not is_admin:
         return False
     events = {row[0] for row in snap["events"]}
-    if cb.action in ("cok", "dok", "set", "ann", "send"):
+    if action in ("cok", "dok", "set", "ann", "send"):
         return cb.event_id in events
     new = own.get("new")
-    if cb.action == "new":
+    if action == "new":
         return True  # opens (or resumes) the /addevent draft, dropping an edit under way
     if new is None:
         return False
     ready = all(drafts.answered(new["data"], f) for f in drafts.FIELDS)
-    index = cb.args.get("index", 0)
-    return {"cat": new["step"] == "category" and index < len(drafts.CATEGORIES),
+    return {"cat": new["step"] == "category" and getattr(cb, "category", None) in drafts.CATEGORIES,
             "skip": new["step"] == "poster",
-            "pub": ready, "field": ready and index < len(drafts.FIELDS),
-            "prev": ready, "drop": True}.get(cb.action, False)
+            "pub": ready, "field": ready and getattr(cb, "field", None) in drafts.FIELDS,
+            "prev": ready, "drop": True}.get(action, False)
 
 
 # --- driving one input, and what must hold after it ---------------------------------------------------------
@@ -589,7 +591,7 @@ async def enter_admin(state: str, tg: User, w: World, db, tz: str) -> dict:
     if state == "card":
         return tg.last()
     if state.startswith("edit:"):
-        await tg.tap(data=f"adm:set:{event_id}:{drafts.FIELDS.index(state.split(':')[1])}")
+        await tg.tap(data=f"adm:set:{event_id}:{state.split(':')[1]}")
     elif state.startswith("announce"):
         await tg.tap(data=f"adm:ann:{event_id}")
         if state == "announce_ok":  # written, waiting for Send

@@ -8,7 +8,7 @@ import random
 
 from sqlalchemy import func, select
 
-from views.buttons import pack
+from views.buttons import ConfirmBooking
 from db.models import Booking, Seat
 from tests.driver import User
 
@@ -25,7 +25,7 @@ async def test_1000_attempts_on_100_seats_sell_exactly_100(app, api, db, add_eve
     for i in range(ATTEMPTS):
         u = User(app, api, 50_000 + i, f"Fan{i}")
         message = api._new_message(u.id, text="Please confirm your booking")
-        users.append((u, u.tap_update(pack("bk", "ok", event.id, rng.choice(seat_ids)), message)))
+        users.append((u, u.tap_update(ConfirmBooking(event.id, rng.choice(seat_ids)).pack(), message)))
 
     with caplog.at_level(logging.ERROR):
         await asyncio.gather(*(app.process_update(update) for _, update in users))

@@ -5,34 +5,44 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton as Button
 from telegram import InlineKeyboardMarkup as Markup
 
-from views import buttons as callbacks
 from views import keyboards
-from views.buttons import pack
+from views.buttons import (
+    AdminCard,
+    AdminEventsPage,
+    AskCancelEvent,
+    AskDeleteEvent,
+    AttendeesCsv,
+    AttendeesPage,
+    BackToPreview,
+    CancelEvent,
+    ChangeEventField,
+    ChooseEventField,
+    DeleteEvent,
+    DiscardDraft,
+    EditDraft,
+    EditDraftField,
+    NewEvent,
+    PickCategory,
+    PublishDraft,
+    SendAnnouncement,
+    SkipPoster,
+    StartAnnouncement,
+)
 from views.formatting import CAPTION_LIMIT, MESSAGE_LIMIT, cut, esc, venue_line, when, when_short
 from views.texts import CATALOGS, t
 from views.attendee import card_text
-from views.screen import Screen, pages
+from views.screen import Screen, pages, with_notice
 from db import drafts, hall
 from images import posters
-from db.events import EventSummary, is_open
-from db.manage import Attendee, Recipient
-from db.models import Event, EventStatus
+from db.events import BookingState, EventSummary
+from db.manage import AdminAction, Attendee, CancelEventResult, EditResult, ManagedEvent, Outcome, Recipient
+from db.models import Event
 
 EVENTS_PER_PAGE = 8
+LIST_MARKS = {BookingState.CANCELLED: "❌ ", BookingState.STARTED: "⏱ "}
+ADMIN_NOTES = {BookingState.CANCELLED: "adm.card.cancelled", BookingState.STARTED: "adm.card.past"}
 ATTENDEES_PER_PAGE = 25
 NAME_LIMIT = 40
-
-# Every admin button, in the shared codec; all stay far under Telegram's 64 bytes.
-for _action, _args in {
-    "new": (), "cat": ("index",), "skip": (), "pub": (), "edit": (), "field": ("index",), "prev": (),
-    "drop": (), "list": ("page",), "card": ("event_id",), "chg": ("event_id",), "set": ("event_id", "index"),
-    "cask": ("event_id",), "cok": ("event_id",), "dask": ("event_id",), "dok": ("event_id",),
-    "att": ("event_id", "page"), "csv": ("event_id",), "ann": ("event_id",), "send": ("event_id",),
-}.items():
-    callbacks.register("adm", _action, *_args)
-
-WIZARD_ACTIONS = ("new", "cat", "skip", "pub", "edit", "field", "prev", "drop")
-
 
 # --- the wizard --------------------------------------------------------------------------------------
 
@@ -75,8 +85,7 @@ def problem_text(lang: str, field: str, reason: str = "") -> str:
 
 
 def category_buttons(lang: str) -> list[list[Button]]:
-    buttons = [Button(t(lang, f"cat.{c}"), callback_data=pack("adm", "cat", i))
-               for i, c in enumerate(drafts.CATEGORIES)]
+    buttons = [Button(t(lang, f"cat.{c}"), callback_data=PickCategory(c).pack()) for c in drafts.CATEGORIES]
     return [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
 
 
@@ -93,9 +102,9 @@ def question(lang: str, field: str, tz: str, *, reviewing: bool = False, notice:
     if field == "category":
         rows += category_buttons(lang)
     if field == "poster" and event_title is None:
-        rows.append([Button(t(lang, "adm.btn.skip_poster"), callback_data=pack("adm", "skip"))])
+        rows.append([Button(t(lang, "adm.btn.skip_poster"), callback_data=SkipPoster().pack())])
     if reviewing and event_title is None:
-        rows.append([Button(t(lang, "btn.back"), callback_data=pack("adm", "prev"))])
+        rows.append([Button(t(lang, "btn.back"), callback_data=BackToPreview().pack())])
     return Screen(text, Markup(rows) if rows else None)
 
 
@@ -104,105 +113,153 @@ def preview(lang: str, event: Event, total_seats: int, poster: str | bytes | Non
     summary = EventSummary(event, total_seats, 0)
     text = card_text(lang, summary, CAPTION_LIMIT if poster is not None else MESSAGE_LIMIT)
     markup = Markup([
-        [Button(t(lang, "adm.btn.publish"), callback_data=pack("adm", "pub"))],
-        [Button(t(lang, "adm.btn.edit"), callback_data=pack("adm", "edit")),
-         Button(t(lang, "adm.btn.discard"), callback_data=pack("adm", "drop"))],
+        [Button(t(lang, "adm.btn.publish"), callback_data=PublishDraft().pack())],
+        [Button(t(lang, "adm.btn.edit"), callback_data=EditDraft().pack()),
+         Button(t(lang, "adm.btn.discard"), callback_data=DiscardDraft().pack())],
     ])
     return Screen(text, markup, photo=poster, poster_id=event.poster_id)
 
 
 def field_buttons(lang: str, data_for) -> list[list[Button]]:
-    buttons = [Button(t(lang, f"adm.field.{f}"), callback_data=data_for(i)) for i, f in enumerate(drafts.FIELDS)]
+    buttons = [Button(t(lang, f"adm.field.{f}"), callback_data=data_for(f).pack()) for f in drafts.FIELDS]
     return [buttons[i:i + 3] for i in range(0, len(buttons), 3)]
 
 
 def choose_draft_field(lang: str) -> Screen:
-    rows = field_buttons(lang, lambda i: pack("adm", "field", i))
-    rows.append([Button(t(lang, "btn.back"), callback_data=pack("adm", "prev"))])
+    rows = field_buttons(lang, EditDraftField)
+    rows.append([Button(t(lang, "btn.back"), callback_data=BackToPreview().pack())])
     return Screen(t(lang, "adm.edit.choose"), Markup(rows), fits_caption=True)
 
 
-def published(lang: str, event: Event, link: str) -> Screen:
-    return Screen(t(lang, "adm.published", title=esc(event.title), link=esc(link)),
-                  Markup([[Button(t(lang, "adm.btn.card"), callback_data=pack("adm", "card", event.id)),
-                           Button(t(lang, "adm.btn.list"), callback_data=pack("adm", "list", 0))]]))
+def cancelled_text(lang: str, kind: str | None) -> str:
+    """After /cancel: what was dropped (an /addevent draft, a field change), or that nothing was under way."""
+    return t(lang, {drafts.NEW: "adm.cancelled", drafts.EDIT: "adm.edit_cancelled"}.get(kind, "adm.nothing_to_cancel"))
+
+
+def published(lang: str, event: Event, link: str | None) -> Screen:
+    return Screen(t(lang, "adm.published", title=esc(event.title), link=esc(link or "")),
+                  Markup([[Button(t(lang, "adm.btn.card"), callback_data=AdminCard(event.id).pack()),
+                           Button(t(lang, "adm.btn.list"), callback_data=AdminEventsPage(0).pack())]]))
 
 
 # --- managing events -----------------------------------------------------------------------------------
 
-def events_page(lang: str, summaries: list[EventSummary], page: int, count: int) -> Screen:
-    new = [Button(t(lang, "adm.btn.new"), callback_data=pack("adm", "new"))]
+def event_gone(lang: str) -> Screen:
+    return Screen(t(lang, "adm.not_found"), Markup([[Button(t(lang, "adm.btn.new"), callback_data=NewEvent().pack())]]))
+
+
+def events_page(lang: str, summaries: list[EventSummary], page: int, count: int, notice: str = "") -> Screen:
+    new = [Button(t(lang, "adm.btn.new"), callback_data=NewEvent().pack())]
     if not count:
-        return Screen(t(lang, "adm.list.empty"), Markup([new]))
+        return Screen(with_notice(notice, t(lang, "adm.list.empty")), Markup([new]))
     total_pages = pages(count, EVENTS_PER_PAGE)
     rows = []
     for s in summaries:
-        mark = "❌ " if s.event.status == EventStatus.CANCELLED.value else ("⏱ " if not is_open(s.event) else "")
+        mark = LIST_MARKS.get(s.state, "")
         label = t(lang, "adm.list.entry", mark=mark, date=when_short(s.event.starts_at, s.event.timezone, lang),
                   title=s.event.title, sold=s.taken_seats, total=s.total_seats)
-        rows.append([Button(cut(label, keyboards.BUTTON_TEXT), callback_data=pack("adm", "card", s.event.id))])
-    nav = keyboards.pager(lang, "adm", page, total_pages)
+        rows.append([Button(cut(label, keyboards.BUTTON_TEXT), callback_data=AdminCard(s.event.id).pack())])
+    nav = keyboards.pager(lang, page, total_pages, AdminEventsPage)
     if nav:
         rows.append(nav)
     rows.append(new)
-    return Screen(t(lang, "adm.list.title", count=count, page=page + 1, pages=total_pages), Markup(rows))
+    return Screen(with_notice(notice, t(lang, "adm.list.title", count=count, page=page + 1, pages=total_pages)),
+                  Markup(rows))
 
 
-def admin_card(lang: str, summary: EventSummary, bookings_ever: int, notice: str = "") -> Screen:
-    event = summary.event
+def admin_card(lang: str, managed: ManagedEvent, notice: str = "") -> Screen:
+    summary, actions, e = managed.summary, managed.actions, managed.event.id
     lines = [t(lang, "adm.card.stats", sold=summary.taken_seats, total=summary.total_seats)]
-    cancelled = event.status == EventStatus.CANCELLED.value
-    if cancelled:
-        lines.append(t(lang, "adm.card.cancelled"))
-    elif not is_open(event):
-        lines.append(t(lang, "adm.card.past"))
+    note = ADMIN_NOTES.get(summary.state)
+    if note:
+        lines.append(t(lang, note))
     tail = "\n\n" + "\n".join(lines)
     head = (notice + "\n\n") if notice else ""
     body = card_text(lang, summary, MESSAGE_LIMIT - len(tail) - len(head))
-    e = event.id
     rows = []
-    if not cancelled:
-        rows.append([Button(t(lang, "adm.btn.change"), callback_data=pack("adm", "chg", e))])
-    rows.append([Button(t(lang, "adm.btn.attendees"), callback_data=pack("adm", "att", e, 0)),
-                 Button(t(lang, "adm.btn.csv"), callback_data=pack("adm", "csv", e))])
-    if not cancelled and summary.taken_seats:
-        rows.append([Button(t(lang, "adm.btn.announce"), callback_data=pack("adm", "ann", e))])
+    if AdminAction.CHANGE in actions:
+        rows.append([Button(t(lang, "adm.btn.change"), callback_data=ChooseEventField(e).pack())])
+    rows.append([Button(t(lang, "adm.btn.attendees"), callback_data=AttendeesPage(e, 0).pack()),
+                 Button(t(lang, "adm.btn.csv"), callback_data=AttendeesCsv(e).pack())])
+    if AdminAction.ANNOUNCE in actions:
+        rows.append([Button(t(lang, "adm.btn.announce"), callback_data=StartAnnouncement(e).pack())])
     danger = []
-    if not cancelled and is_open(event):
-        danger.append(Button(t(lang, "adm.btn.cancel_event"), callback_data=pack("adm", "cask", e)))
-    if not bookings_ever:
-        danger.append(Button(t(lang, "adm.btn.delete"), callback_data=pack("adm", "dask", e)))
+    if AdminAction.CANCEL in actions:
+        danger.append(Button(t(lang, "adm.btn.cancel_event"), callback_data=AskCancelEvent(e).pack()))
+    if AdminAction.DELETE in actions:
+        danger.append(Button(t(lang, "adm.btn.delete"), callback_data=AskDeleteEvent(e).pack()))
     if danger:
         rows.append(danger)
-    rows.append([Button(t(lang, "adm.btn.list"), callback_data=pack("adm", "list", 0))])
+    rows.append([Button(t(lang, "adm.btn.list"), callback_data=AdminEventsPage(0).pack())])
     return Screen(head + body + tail, Markup(rows))
 
 
 def choose_event_field(lang: str, event: Event) -> Screen:
-    rows = field_buttons(lang, lambda i: pack("adm", "set", event.id, i))
-    rows.append([Button(t(lang, "adm.btn.card"), callback_data=pack("adm", "card", event.id))])
+    rows = field_buttons(lang, lambda name: ChangeEventField(event.id, name))
+    rows.append([Button(t(lang, "adm.btn.card"), callback_data=AdminCard(event.id).pack())])
     return Screen(t(lang, "adm.edit.ask", title=esc(event.title), field=t(lang, "adm.edit.choose")), Markup(rows))
 
 
 def confirm(lang: str, text: str, yes_label: str, yes_data: str, event_id: int) -> Screen:
     return Screen(text, Markup([[Button(yes_label, callback_data=yes_data)],
-                                [Button(t(lang, "adm.btn.no"), callback_data=pack("adm", "card", event_id))]]))
+                                [Button(t(lang, "adm.btn.no"), callback_data=AdminCard(event_id).pack())]]))
 
 
 def cancel_ask(lang: str, event: Event, active_bookings: int) -> Screen:
     text = t(lang, "adm.cancel_event.ask", title=esc(event.title), when=when(event.starts_at, event.timezone, lang),
              count=active_bookings)
-    return confirm(lang, text, t(lang, "adm.btn.yes_cancel"), pack("adm", "cok", event.id), event.id)
+    return confirm(lang, text, t(lang, "adm.btn.yes_cancel"), CancelEvent(event.id).pack(), event.id)
 
 
 def delete_ask(lang: str, event: Event) -> Screen:
     return confirm(lang, t(lang, "adm.delete.ask", title=esc(event.title)), t(lang, "adm.btn.yes_delete"),
-                   pack("adm", "dok", event.id), event.id)
+                   DeleteEvent(event.id).pack(), event.id)
+
+
+def ask(lang: str, action: AdminAction, managed: ManagedEvent) -> Screen:
+    """What to ask before doing `action` (change which field? really cancel? really delete?)."""
+    event = managed.event
+    if action is AdminAction.CHANGE:
+        return choose_event_field(lang, event)
+    if action is AdminAction.CANCEL:
+        return cancel_ask(lang, event, managed.summary.taken_seats)
+    return delete_ask(lang, event)
+
+
+def refusal(lang: str, action: AdminAction, managed: ManagedEvent) -> str:
+    """Why an action the card no longer offers can't be done (an old button)."""
+    if action is AdminAction.DELETE:
+        return t(lang, "adm.delete.booked")
+    if action is AdminAction.CANCEL:
+        state = managed.summary.state
+        return t(lang, "adm.cancel_event.already" if state is BookingState.CANCELLED else "adm.cancel_event.past")
+    return ""
+
+
+# What the organiser is told after "Yes, cancel the event", by the rule's answer.
+CANCEL_EVENT_NOTICES = {Outcome.ALREADY_CANCELLED: "adm.cancel_event.already", Outcome.PAST: "adm.cancel_event.past"}
+
+
+def cancel_event_notice(lang: str, result: CancelEventResult) -> str:
+    if result.outcome is Outcome.DONE:
+        return t(lang, "adm.cancel_event.done", bookings=result.cancelled_bookings, people=len(result.recipients))
+    return t(lang, CANCEL_EVENT_NOTICES.get(result.outcome, "adm.not_found"))
+
+
+def edit_notice(lang: str, result: EditResult) -> str:
+    if result.notify:
+        return t(lang, "adm.edit.notified", count=len(result.notify))
+    return t(lang, "adm.edit.saved")
+
+
+def csv_caption(lang: str, summary: EventSummary) -> str:
+    # A caption holds 1024 characters; a title of 200 "&" is 1000 once escaped.
+    return t(lang, "adm.csv.caption", title=esc(cut(summary.event.title, 80)), count=summary.taken_seats)
 
 
 def attendees_page(lang: str, event: Event, rows: list[Attendee], page: int, count: int) -> Screen:
     """One page of the attendee list; always under Telegram's 4096 characters, however long the names."""
-    back = [Button(t(lang, "adm.btn.card"), callback_data=pack("adm", "card", event.id))]
+    back = [Button(t(lang, "adm.btn.card"), callback_data=AdminCard(event.id).pack())]
     title = esc(cut(event.title, 80))
     if not count:
         return Screen(t(lang, "adm.att.empty", title=title), Markup([back]))
@@ -215,18 +272,12 @@ def attendees_page(lang: str, event: Event, rows: list[Attendee], page: int, cou
             text += "\n…"
             break
         text += line
-    nav = []
-    if page > 0:
-        nav.append(Button(t(lang, "btn.prev"), callback_data=pack("adm", "att", event.id, page - 1)))
-    if total_pages > 1:
-        nav.append(Button(f"{page + 1}/{total_pages}", callback_data=pack("st", "noop")))
-    if page < total_pages - 1:
-        nav.append(Button(t(lang, "btn.next"), callback_data=pack("adm", "att", event.id, page + 1)))
+    nav = keyboards.pager(lang, page, total_pages, lambda n: AttendeesPage(event.id, n))
     return Screen(text, Markup([nav, back] if nav else [back]))
 
 
-def announcement_ask(lang: str, event: Event, count: int) -> Screen:
-    return Screen(t(lang, "adm.ann.ask", title=esc(event.title), count=count))
+def announcement_ask(lang: str, event: Event, count: int, notice: str = "") -> Screen:
+    return Screen(with_notice(notice, t(lang, "adm.ann.ask", title=esc(event.title), count=count)))
 
 
 def _with_announcement(lang: str, key: str, event: Event, text_html: str, **values) -> str:
@@ -240,7 +291,7 @@ def _with_announcement(lang: str, key: str, event: Event, text_html: str, **valu
 
 def announcement_confirm(lang: str, event: Event, count: int, text_html: str) -> Screen:
     text = _with_announcement(lang, "adm.ann.confirm", event, text_html, count=count)
-    return confirm(lang, text, t(lang, "adm.btn.send"), pack("adm", "send", event.id), event.id)
+    return confirm(lang, text, t(lang, "adm.btn.send"), SendAnnouncement(event.id).pack(), event.id)
 
 
 # --- what attendees receive ------------------------------------------------------------------------------

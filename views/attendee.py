@@ -5,12 +5,15 @@ from views import keyboards
 from views.formatting import CAPTION_LIMIT, MESSAGE_LIMIT, cut, esc, money, venue_line, when, when_short
 from views.screen import Screen, pages
 from views.texts import t
-from db.booking import BookingView
-from db.events import EventSummary, SeatState, is_open
-from db.models import Event, EventStatus, Seat
+from db.booking import BookingView, BookResult, CancelResult, Outcome
+from db.events import BookingState, EventSummary, SeatState
+from db.models import Event, Seat
 
 EVENTS_PER_PAGE = 5
 BOOKINGS_PER_PAGE = 5
+# What an event's card says under the description, by whether it can be booked.
+CARD_NOTES = {BookingState.CANCELLED: "card.cancelled", BookingState.STARTED: "card.finished",
+              BookingState.SOLD_OUT: "card.sold_out"}
 
 
 def main_menu(lang: str, name: str) -> Screen:
@@ -21,34 +24,38 @@ def help_screen(lang: str, limit: int) -> Screen:
     return Screen(t(lang, "help", taken=keyboards.TAKEN_MARK, limit=limit), keyboards.main_menu(lang))
 
 
+def language_menu(lang: str) -> Screen:
+    return Screen(t(lang, "language.choose"), keyboards.languages())
+
+
+def language_set(lang: str) -> Screen:
+    """Said in the language just chosen."""
+    return Screen(t(lang, "language.set"), keyboards.main_menu(lang))
+
+
 def free_text(lang: str, summary: EventSummary) -> str:
     return t(lang, "free_short", free=summary.free_seats) if summary.free_seats else t(lang, "sold_out")
 
 
-def events_page(lang: str, summaries: list[EventSummary], page: int, count: int) -> Screen:
+def events_page(lang: str, summaries: list[EventSummary], page: int, count: int, notice: str = "") -> Screen:
+    head = notice + "\n\n" if notice else ""
     if not count:
-        return Screen(t(lang, "events.empty"), keyboards.events_list(lang, [], 0, 1))
+        return Screen(head + t(lang, "events.empty"), keyboards.events_list(lang, [], 0, 1))
     entries = [
         (s.event.id, t(lang, "events.entry", date=when_short(s.event.starts_at, s.event.timezone, lang),
                        title=s.event.title, free=free_text(lang, s)))
         for s in summaries
     ]
     total_pages = pages(count, EVENTS_PER_PAGE)
-    return Screen(t(lang, "events.title", page=page + 1, pages=total_pages),
+    return Screen(head + t(lang, "events.title", page=page + 1, pages=total_pages),
                   keyboards.events_list(lang, entries, page, total_pages))
 
 
 def card_text(lang: str, summary: EventSummary, limit: int) -> str:
     event = summary.event
     venue = venue_line(event)
-    notes = []
-    if event.status == EventStatus.CANCELLED.value:
-        notes.append(t(lang, "card.cancelled"))
-    elif not is_open(event):
-        notes.append(t(lang, "card.finished"))
-    elif summary.free_seats == 0:
-        notes.append(t(lang, "card.sold_out"))
-    tail = ("\n\n" + "\n".join(notes)) if notes else ""
+    note = CARD_NOTES.get(summary.state)
+    tail = "\n\n" + t(lang, note) if note else ""
     category = t(lang, "card.category", category=esc(event.category))
     title = event.title
     while True:
@@ -72,8 +79,7 @@ def card_text(lang: str, summary: EventSummary, limit: int) -> str:
 def event_card(lang: str, summary: EventSummary, page: int, poster: str | bytes | None,
                share_url: str | None) -> Screen:
     event = summary.event
-    bookable = is_open(event) and summary.free_seats > 0
-    markup = keyboards.event_card(lang, event.id, page, bookable, share_url)
+    markup = keyboards.event_card(lang, event.id, page, summary.state is BookingState.OPEN, share_url)
     limit = CAPTION_LIMIT if poster is not None else MESSAGE_LIMIT
     return Screen(card_text(lang, summary, limit), markup, photo=poster, poster_id=event.poster_id)
 
@@ -107,13 +113,31 @@ def booked(lang: str, event: Event, seat: Seat) -> Screen:
     return Screen(text, keyboards.after_booking(lang, event.id), fits_caption=True)
 
 
+def booking_outcome(lang: str, result: BookResult, confirming: bool) -> Screen:
+    """The seat to confirm, or (booked, or already the user's) the success."""
+    if confirming and result.outcome is Outcome.BOOKED:
+        return confirm(lang, result.event, result.seat)
+    return booked(lang, result.event, result.seat)
+
+
+def booking_alert(lang: str, result: BookResult) -> str | None:
+    """The pop-up on ✅ Confirm: only a lost race needs one, the message says the rest."""
+    return t(lang, "taken_alert", seat=result.seat.label) if result.outcome is Outcome.TAKEN else None
+
+
+def sold_out(lang: str, event_id: int, notice_text: str = "") -> Screen:
+    return notice(lang, (notice_text + "\n\n" if notice_text else "") + t(lang, "seats.none_free"), event_id)
+
+
 def notice(lang: str, text: str, event_id: int) -> Screen:
     return Screen(text, keyboards.back_to_event(lang, event_id), fits_caption=True)
 
 
-def my_bookings(lang: str, views: list[BookingView], page: int, count: int, limit: int = MESSAGE_LIMIT) -> Screen:
+def my_bookings(lang: str, views: list[BookingView], page: int, count: int, notice: str = "") -> Screen:
+    head = notice + "\n\n" if notice else ""
+    limit = MESSAGE_LIMIT - len(head)
     if not count:
-        return Screen(t(lang, "my.empty"), keyboards.my_bookings(lang, [], 0, 1))
+        return Screen(head + t(lang, "my.empty"), keyboards.my_bookings(lang, [], 0, 1))
 
     def listing(title_max: int, venue_max: int) -> str:
         blocks = [
@@ -128,7 +152,24 @@ def my_bookings(lang: str, views: list[BookingView], page: int, count: int, limi
     text = listing(1000, 1000)
     if len(text) > limit:  # long titles and venues, longer still once escaped: five must fit one message
         text = listing(40, 30)
-    return Screen(text, keyboards.my_bookings(lang, entries, page, pages(count, BOOKINGS_PER_PAGE)))
+    return Screen(head + text, keyboards.my_bookings(lang, entries, page, pages(count, BOOKINGS_PER_PAGE)))
+
+
+# What the user is told after ❌ Cancel, by the rule's answer.
+CANCEL_NOTICES = {Outcome.PAST: "cancel.past", Outcome.ALREADY_CANCELLED: "cancel.already"}
+
+
+def cancel_notice(lang: str, result: CancelResult) -> str:
+    if result.outcome is Outcome.CANCELLED:
+        return t(lang, "cancel.done", seat=esc(result.seat.label), title=esc(result.event.title))
+    # Someone else's booking ID reads exactly like a missing one.
+    return t(lang, CANCEL_NOTICES.get(result.outcome, "cancel.not_found"))
+
+
+def cancel_alert(lang: str, result: CancelResult) -> str | None:
+    if result.outcome is Outcome.CANCELLED:
+        return t(lang, "cancel.done_alert")
+    return t(lang, "stale_alert") if result.outcome in (Outcome.NOT_FOUND, Outcome.NOT_YOURS) else None
 
 
 def cancel_ask(lang: str, view: BookingView, page: int) -> Screen:

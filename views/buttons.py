@@ -1,102 +1,305 @@
-"""The callback-data codec: the one place that packs and parses button data.
+"""Button data: one small frozen type per kind of button, packed and parsed here and nowhere else.
 
-Data looks like "<domain>:<action>:<int>:<int>...". Every button carries all its tap needs, so it
-still works after a restart or on another bot process; the handler re-checks it against the
-database. Telegram caps callback data at 64 bytes.
+On the wire a button is "<domain>:<action>:<value>:<value>...", e.g. "st:pick:12:345". Every button
+carries all its tap needs, so it still works after a restart, an upgrade or on another bot process;
+the handler checks it again against the database. Telegram caps callback data at 64 bytes, so a
+button that would not fit fails when it is built, never in a user's chat.
+
+    SeatPick(event_id=12, seat_id=345).pack()   -> "st:pick:12:345"
+    SeatPick.parse("st:pick:12:345")             -> SeatPick(event_id=12, seat_id=345)
+    parse("zz:top")                              -> raises StaleButton
+
+handlers/registry.py routes each type to its handler with `CallbackQueryHandler(pattern=Type.matches)`.
 """
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import dataclass
+from typing import ClassVar, TypeVar
 
 MAX_BYTES = 64
-MAX_INT = 2**53  # IDs we hand out stay far below; anything larger is forged
-# Arguments naming rows of tables with 32-bit integer keys (PostgreSQL INTEGER): larger is forged,
-# and would fail in the database ("value out of int32 range") instead of reading as "not found".
-ROW_IDS = frozenset({"event_id", "seat_id", "booking_id"})
+MAX_INT = 2**53  # IDs and pages we hand out stay far below; anything larger is forged
+# Fields naming rows of tables with 32-bit integer keys (PostgreSQL INTEGER): larger is forged, and
+# would fail in the database ("value out of int32 range") instead of reading as "not found".
 MAX_ROW_ID = 2**31 - 1
+WORD = re.compile(r"[a-z][a-z_]{0,15}")  # the only text a button carries: a code like "en" or "title"
 
 
 class StaleButton(ValueError):
     """The data is not something this bot would have sent (forged, malformed or from an old version)."""
 
 
-# (domain, action) -> names of the integer arguments, in order.
-SCHEMA: dict[tuple[str, str], tuple[str, ...]] = {
-    ("menu", "main"): (),
-    ("menu", "help"): (),
-    ("lang", "menu"): (),
-    ("ev", "list"): ("page",),
-    ("ev", "card"): ("event_id", "page"),
-    ("st", "map"): ("event_id", "row_part", "col_part"),
-    ("st", "pick"): ("event_id", "seat_id"),
-    ("st", "best"): ("event_id",),
-    ("st", "taken"): ("event_id",),
-    ("st", "noop"): (),
-    ("bk", "ok"): ("event_id", "seat_id"),
-    ("my", "list"): ("page",),
-    ("my", "ask"): ("booking_id", "page"),
-    ("my", "cancel"): ("booking_id", "page"),
-    ("lang", "set"): ("code",),
-}
+B = TypeVar("B", bound="ButtonData")
+_TYPES: dict[str, type[ButtonData]] = {}
 
 
 @dataclass(frozen=True)
-class Callback:
-    domain: str
-    action: str
-    args: dict[str, int]
+class ButtonData:
+    """Base of every button type. Fields are ints (IDs, pages, parts) or short lowercase words."""
 
-    def __getattr__(self, name: str) -> int:
-        try:
-            return self.args[name]
-        except KeyError:
-            raise AttributeError(name) from None
+    prefix: ClassVar[str]
 
-    @property
-    def key(self) -> str:
-        return f"{self.domain}:{self.action}"
+    def __init_subclass__(cls, prefix: str = "", **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        if prefix.count(":") != 1 or prefix in _TYPES:
+            raise TypeError(f"{cls.__name__}: prefix must be a new 'domain:action', got {prefix!r}")
+        cls.prefix = prefix
+        _TYPES[prefix] = cls
+
+    def __post_init__(self) -> None:
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            if not _valid(field, value):
+                raise ValueError(f"{type(self).__name__}.{field.name} = {value!r} can't be carried by a button")
+        if len(self.pack().encode()) > MAX_BYTES:
+            raise ValueError(f"{self!r} packs to over {MAX_BYTES} bytes")
+
+    def pack(self) -> str:
+        return ":".join([self.prefix, *(str(getattr(self, f.name)) for f in dataclasses.fields(self))])
+
+    @classmethod
+    def parse(cls: type[B], data: str | None) -> B:
+        """The button of this type the data names; StaleButton for anything else."""
+        button = parse(data)
+        if not isinstance(button, cls):
+            raise StaleButton(data)
+        return button
+
+    @classmethod
+    def matches(cls, data: object) -> bool:
+        """The routing test for CallbackQueryHandler(pattern=...): is this meant for this type?"""
+        return isinstance(data, str) and (data == cls.prefix or data.startswith(cls.prefix + ":"))
 
 
-def register(domain: str, action: str, *arg_names: str) -> None:
-    """Let another journey (admin, payments...) add its buttons to the same codec."""
-    if (domain, action) in SCHEMA and SCHEMA[(domain, action)] != arg_names:
-        raise ValueError(f"{domain}:{action} is already registered with other arguments")
-    SCHEMA[(domain, action)] = arg_names
+def _is_int(field: dataclasses.Field) -> bool:
+    return field.type in (int, "int")
 
 
-def pack(domain: str, action: str, *args: int) -> str:
-    names = SCHEMA.get((domain, action))
-    if names is None:
-        raise ValueError(f"unknown callback {domain}:{action}")
-    if len(args) != len(names):
-        raise ValueError(f"{domain}:{action} takes {len(names)} arguments, got {len(args)}")
-    data = ":".join([domain, action, *(str(int(a)) for a in args)])
-    if len(data.encode()) > MAX_BYTES:
-        raise ValueError(f"callback data over {MAX_BYTES} bytes: {data!r}")
-    return data
+def _valid(field: dataclasses.Field, value: object) -> bool:
+    if _is_int(field):
+        ceiling = MAX_ROW_ID if field.name.endswith("_id") else MAX_INT
+        return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= ceiling
+    return isinstance(value, str) and WORD.fullmatch(value) is not None
 
 
-def parse(data: str | None) -> Callback:
+def parse(data: str | None) -> ButtonData:
+    """Any button this bot makes; StaleButton for anything else."""
     if not data or len(data.encode("utf-8", "ignore")) > MAX_BYTES:
         raise StaleButton(data)
     parts = data.split(":")
-    if len(parts) < 2:
+    button_type = _TYPES.get(":".join(parts[:2]))
+    if button_type is None:
         raise StaleButton(data)
-    domain, action, raw = parts[0], parts[1], parts[2:]
-    names = SCHEMA.get((domain, action))
-    if names is None or len(raw) != len(names):
+    fields, raw = dataclasses.fields(button_type), parts[2:]
+    if len(raw) != len(fields):
         raise StaleButton(data)
-    values: dict[str, int] = {}
-    for name, text in zip(names, raw):
-        if not text.isdigit() or not text.isascii() or len(text) > 16:
-            raise StaleButton(data)
-        value = int(text)
-        if value > MAX_INT or (name in ROW_IDS and value > MAX_ROW_ID):
-            raise StaleButton(data)
-        values[name] = value
-    return Callback(domain, action, values)
+    values = {}
+    for field, text in zip(fields, raw):
+        if _is_int(field):
+            # "²" and "١" are digits to str.isdigit(); only ASCII digits are ours.
+            if not (text.isascii() and text.isdigit() and len(text) <= 16):
+                raise StaleButton(data)
+            values[field.name] = int(text)
+        else:
+            values[field.name] = text
+    try:
+        return button_type(**values)
+    except ValueError:
+        raise StaleButton(data) from None
 
 
-def pattern(domain: str, action: str | None = None) -> str:
-    """A regex for CallbackQueryHandler that routes one domain (or one action) to a handler."""
-    return rf"^{domain}:{action}(:|$)" if action else rf"^{domain}:"
+# --- the attendee's buttons ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MainMenu(ButtonData, prefix="menu:main"):
+    pass
+
+
+@dataclass(frozen=True)
+class HelpMenu(ButtonData, prefix="menu:help"):
+    pass
+
+
+@dataclass(frozen=True)
+class LanguageMenu(ButtonData, prefix="lang:menu"):
+    pass
+
+
+@dataclass(frozen=True)
+class LanguagePick(ButtonData, prefix="lang:set"):
+    code: str
+
+
+@dataclass(frozen=True)
+class EventsPage(ButtonData, prefix="ev:list"):
+    page: int
+
+
+@dataclass(frozen=True)
+class EventCard(ButtonData, prefix="ev:card"):
+    event_id: int
+    page: int  # the /events page to go back to
+
+
+@dataclass(frozen=True)
+class SeatMap(ButtonData, prefix="st:map"):
+    """One part of the hall (big halls are shown in parts of at most 10 rows by 7 seats)."""
+
+    event_id: int
+    row_part: int
+    col_part: int
+
+
+@dataclass(frozen=True)
+class SeatPick(ButtonData, prefix="st:pick"):
+    event_id: int
+    seat_id: int
+
+
+@dataclass(frozen=True)
+class BestSeat(ButtonData, prefix="st:best"):
+    event_id: int
+
+
+@dataclass(frozen=True)
+class TakenSeat(ButtonData, prefix="st:taken"):
+    event_id: int
+
+
+@dataclass(frozen=True)
+class Noop(ButtonData, prefix="st:noop"):
+    """A label in a keyboard (a row letter, a page number): tapping it does nothing."""
+
+
+@dataclass(frozen=True)
+class ConfirmBooking(ButtonData, prefix="bk:ok"):
+    event_id: int
+    seat_id: int
+
+
+@dataclass(frozen=True)
+class MyBookingsPage(ButtonData, prefix="my:list"):
+    page: int
+
+
+@dataclass(frozen=True)
+class AskCancelBooking(ButtonData, prefix="my:ask"):
+    booking_id: int
+    page: int
+
+
+@dataclass(frozen=True)
+class CancelBooking(ButtonData, prefix="my:cancel"):
+    booking_id: int
+    page: int
+
+
+# --- the organiser's buttons: the /addevent draft ----------------------------------------------------
+
+@dataclass(frozen=True)
+class NewEvent(ButtonData, prefix="adm:new"):
+    pass
+
+
+@dataclass(frozen=True)
+class PickCategory(ButtonData, prefix="adm:cat"):
+    category: str
+
+
+@dataclass(frozen=True)
+class SkipPoster(ButtonData, prefix="adm:skip"):
+    pass
+
+
+@dataclass(frozen=True)
+class PublishDraft(ButtonData, prefix="adm:pub"):
+    pass
+
+
+@dataclass(frozen=True)
+class EditDraft(ButtonData, prefix="adm:edit"):
+    pass
+
+
+@dataclass(frozen=True)
+class EditDraftField(ButtonData, prefix="adm:field"):
+    field: str
+
+
+@dataclass(frozen=True)
+class BackToPreview(ButtonData, prefix="adm:prev"):
+    pass
+
+
+@dataclass(frozen=True)
+class DiscardDraft(ButtonData, prefix="adm:drop"):
+    pass
+
+
+# --- the organiser's buttons: published events ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class AdminEventsPage(ButtonData, prefix="adm:list"):
+    page: int
+
+
+@dataclass(frozen=True)
+class AdminCard(ButtonData, prefix="adm:card"):
+    event_id: int
+
+
+@dataclass(frozen=True)
+class ChooseEventField(ButtonData, prefix="adm:chg"):
+    event_id: int
+
+
+@dataclass(frozen=True)
+class ChangeEventField(ButtonData, prefix="adm:set"):
+    event_id: int
+    field: str
+
+
+@dataclass(frozen=True)
+class AskCancelEvent(ButtonData, prefix="adm:cask"):
+    event_id: int
+
+
+@dataclass(frozen=True)
+class CancelEvent(ButtonData, prefix="adm:cok"):
+    event_id: int
+
+
+@dataclass(frozen=True)
+class AskDeleteEvent(ButtonData, prefix="adm:dask"):
+    event_id: int
+
+
+@dataclass(frozen=True)
+class DeleteEvent(ButtonData, prefix="adm:dok"):
+    event_id: int
+
+
+@dataclass(frozen=True)
+class AttendeesPage(ButtonData, prefix="adm:att"):
+    event_id: int
+    page: int
+
+
+@dataclass(frozen=True)
+class AttendeesCsv(ButtonData, prefix="adm:csv"):
+    event_id: int
+
+
+@dataclass(frozen=True)
+class StartAnnouncement(ButtonData, prefix="adm:ann"):
+    event_id: int
+
+
+@dataclass(frozen=True)
+class SendAnnouncement(ButtonData, prefix="adm:send"):
+    event_id: int
+
+
+def all_types() -> tuple[type[ButtonData], ...]:
+    return tuple(_TYPES.values())

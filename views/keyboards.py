@@ -2,12 +2,30 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton as Button
 from telegram import InlineKeyboardMarkup as Markup
 
-from views.buttons import pack
+from views.buttons import (
+    AskCancelBooking,
+    BestSeat,
+    ButtonData,
+    CancelBooking,
+    ConfirmBooking,
+    EventCard,
+    EventsPage,
+    HelpMenu,
+    LanguageMenu,
+    LanguagePick,
+    MainMenu,
+    MyBookingsPage,
+    Noop,
+    SeatMap,
+    SeatPick,
+    TakenSeat,
+)
 from views.formatting import cut
 from views.texts import LANGUAGE_NAMES, LANGUAGES, t
 from db.events import SeatState
@@ -24,44 +42,44 @@ BUTTON_TEXT = 60
 
 def main_menu(lang: str) -> Markup:
     return Markup([
-        [Button(t(lang, "btn.events"), callback_data=pack("ev", "list", 0))],
-        [Button(t(lang, "btn.mybookings"), callback_data=pack("my", "list", 0))],
-        [Button(t(lang, "btn.help"), callback_data=pack("menu", "help")),
-         Button(t(lang, "btn.language"), callback_data=pack("lang", "menu"))],
+        [Button(t(lang, "btn.events"), callback_data=EventsPage(0).pack())],
+        [Button(t(lang, "btn.mybookings"), callback_data=MyBookingsPage(0).pack())],
+        [Button(t(lang, "btn.help"), callback_data=HelpMenu().pack()),
+         Button(t(lang, "btn.language"), callback_data=LanguageMenu().pack())],
     ])
 
 
 def languages() -> Markup:
-    return Markup([[Button(LANGUAGE_NAMES[code], callback_data=pack("lang", "set", i))
-                    for i, code in enumerate(LANGUAGES)]])
+    return Markup([[Button(LANGUAGE_NAMES[code], callback_data=LanguagePick(code).pack()) for code in LANGUAGES]])
 
 
-def pager(lang: str, domain: str, page: int, pages: int) -> list[Button]:
+def pager(lang: str, page: int, pages: int, to_page: Callable[[int], ButtonData]) -> list[Button]:
+    """◀ 2/5 ▶ under a paged list; `to_page(n)` is the button that opens page n."""
     row = []
     if page > 0:
-        row.append(Button(t(lang, "btn.prev"), callback_data=pack(domain, "list", page - 1)))
+        row.append(Button(t(lang, "btn.prev"), callback_data=to_page(page - 1).pack()))
     if pages > 1:
-        row.append(Button(f"{page + 1}/{pages}", callback_data=pack("st", "noop")))
+        row.append(Button(f"{page + 1}/{pages}", callback_data=Noop().pack()))
     if page < pages - 1:
-        row.append(Button(t(lang, "btn.next"), callback_data=pack(domain, "list", page + 1)))
+        row.append(Button(t(lang, "btn.next"), callback_data=to_page(page + 1).pack()))
     return row
 
 
 def events_list(lang: str, entries: list[tuple[int, str]], page: int, pages: int) -> Markup:
-    rows = [[Button(cut(text, BUTTON_TEXT), callback_data=pack("ev", "card", event_id, page))]
+    rows = [[Button(cut(text, BUTTON_TEXT), callback_data=EventCard(event_id, page).pack())]
             for event_id, text in entries]
-    nav = pager(lang, "ev", page, pages)
+    nav = pager(lang, page, pages, EventsPage)
     if nav:
         rows.append(nav)
-    rows.append([Button(t(lang, "btn.menu"), callback_data=pack("menu", "main"))])
+    rows.append([Button(t(lang, "btn.menu"), callback_data=MainMenu().pack())])
     return Markup(rows)
 
 
 def event_card(lang: str, event_id: int, page: int, bookable: bool, share_url: str | None) -> Markup:
     rows = []
     if bookable:
-        rows.append([Button(t(lang, "btn.book"), callback_data=pack("st", "map", event_id, 0, 0))])
-    last = [Button(t(lang, "btn.back"), callback_data=pack("ev", "list", page))]
+        rows.append([Button(t(lang, "btn.book"), callback_data=SeatMap(event_id, 0, 0).pack())])
+    last = [Button(t(lang, "btn.back"), callback_data=EventsPage(page).pack())]
     if share_url:
         last.append(Button(t(lang, "btn.share"), url=share_url))
     rows.append(last)
@@ -117,8 +135,8 @@ def seat_map(lang: str, event_id: int, seats: list[SeatState], row_part: int, co
     row_indexes = sorted(by_row)[row_part * ROWS_PER_PART:(row_part + 1) * ROWS_PER_PART]
     lo, hi = col_part * width + 1, (col_part + 1) * width
     widest = max((s.number for s in seats), default=1)
-    noop = pack("st", "noop")
-    taken = pack("st", "taken", event_id)
+    noop = Noop().pack()
+    taken = TakenSeat(event_id).pack()
 
     keyboard: list[list[Button]] = []
     for index in row_indexes:
@@ -131,27 +149,27 @@ def seat_map(lang: str, event_id: int, seats: list[SeatState], row_part: int, co
             elif seat.taken:
                 line.append(Button(TAKEN_MARK, callback_data=taken))
             else:
-                line.append(Button(str(number), callback_data=pack("st", "pick", event_id, seat.id)))
+                line.append(Button(str(number), callback_data=SeatPick(event_id, seat.id).pack()))
         keyboard.append(line)
 
     nav: list[Button] = []
     if row_part > 0:
         nav.append(Button(t(lang, "btn.up", rows=_rows_span(by_row, row_part - 1)),
-                          callback_data=pack("st", "map", event_id, row_part - 1, col_part)))
+                          callback_data=SeatMap(event_id, row_part - 1, col_part).pack()))
     if col_part > 0:
         nav.append(Button(t(lang, "btn.left", seats=_seat_span(col_part - 1, width, widest)),
-                          callback_data=pack("st", "map", event_id, row_part, col_part - 1)))
+                          callback_data=SeatMap(event_id, row_part, col_part - 1).pack()))
     if col_part < col_parts - 1:
         nav.append(Button(t(lang, "btn.right", seats=_seat_span(col_part + 1, width, widest)),
-                          callback_data=pack("st", "map", event_id, row_part, col_part + 1)))
+                          callback_data=SeatMap(event_id, row_part, col_part + 1).pack()))
     if row_part < row_parts - 1:
         nav.append(Button(t(lang, "btn.down", rows=_rows_span(by_row, row_part + 1)),
-                          callback_data=pack("st", "map", event_id, row_part + 1, col_part)))
+                          callback_data=SeatMap(event_id, row_part + 1, col_part).pack()))
     if nav:
         keyboard.append(nav)
     keyboard.append([
-        Button(t(lang, "btn.best"), callback_data=pack("st", "best", event_id)),
-        Button(t(lang, "btn.back"), callback_data=pack("ev", "card", event_id, back_page)),
+        Button(t(lang, "btn.best"), callback_data=BestSeat(event_id).pack()),
+        Button(t(lang, "btn.back"), callback_data=EventCard(event_id, back_page).pack()),
     ])
     part = HallPart(row_part, col_part, row_parts, col_parts,
                     by_row[row_indexes[0]][0].row_label if row_indexes else "",
@@ -171,36 +189,36 @@ def _seat_span(col_part: int, width: int, widest: int) -> str:
 
 def confirm(lang: str, event_id: int, seat_id: int) -> Markup:
     return Markup([
-        [Button(t(lang, "btn.confirm"), callback_data=pack("bk", "ok", event_id, seat_id))],
-        [Button(t(lang, "btn.other_seat"), callback_data=pack("st", "map", event_id, 0, 0))],
+        [Button(t(lang, "btn.confirm"), callback_data=ConfirmBooking(event_id, seat_id).pack())],
+        [Button(t(lang, "btn.other_seat"), callback_data=SeatMap(event_id, 0, 0).pack())],
     ])
 
 
 def after_booking(lang: str, event_id: int) -> Markup:
     return Markup([
-        [Button(t(lang, "btn.book_more"), callback_data=pack("st", "map", event_id, 0, 0))],
-        [Button(t(lang, "btn.mybookings"), callback_data=pack("my", "list", 0)),
-         Button(t(lang, "btn.events"), callback_data=pack("ev", "list", 0))],
+        [Button(t(lang, "btn.book_more"), callback_data=SeatMap(event_id, 0, 0).pack())],
+        [Button(t(lang, "btn.mybookings"), callback_data=MyBookingsPage(0).pack()),
+         Button(t(lang, "btn.events"), callback_data=EventsPage(0).pack())],
     ])
 
 
 def back_to_event(lang: str, event_id: int) -> Markup:
-    return Markup([[Button(t(lang, "btn.back"), callback_data=pack("ev", "card", event_id, 0))],
-                   [Button(t(lang, "btn.events"), callback_data=pack("ev", "list", 0))]])
+    return Markup([[Button(t(lang, "btn.back"), callback_data=EventCard(event_id, 0).pack())],
+                   [Button(t(lang, "btn.events"), callback_data=EventsPage(0).pack())]])
 
 
 def my_bookings(lang: str, entries: list[tuple[int, str, str]], page: int, pages: int) -> Markup:
     rows = [[Button(cut(t(lang, "btn.cancel_booking", seat=seat, title=title), BUTTON_TEXT),
-                    callback_data=pack("my", "ask", booking_id, page))]
+                    callback_data=AskCancelBooking(booking_id, page).pack())]
             for booking_id, seat, title in entries]
-    nav = pager(lang, "my", page, pages)
+    nav = pager(lang, page, pages, MyBookingsPage)
     if nav:
         rows.append(nav)
-    rows.append([Button(t(lang, "btn.events"), callback_data=pack("ev", "list", 0)),
-                 Button(t(lang, "btn.menu"), callback_data=pack("menu", "main"))])
+    rows.append([Button(t(lang, "btn.events"), callback_data=EventsPage(0).pack()),
+                 Button(t(lang, "btn.menu"), callback_data=MainMenu().pack())])
     return Markup(rows)
 
 
 def cancel_ask(lang: str, booking_id: int, page: int) -> Markup:
-    return Markup([[Button(t(lang, "btn.cancel_yes"), callback_data=pack("my", "cancel", booking_id, page)),
-                    Button(t(lang, "btn.cancel_no"), callback_data=pack("my", "list", page))]])
+    return Markup([[Button(t(lang, "btn.cancel_yes"), callback_data=CancelBooking(booking_id, page).pack()),
+                    Button(t(lang, "btn.cancel_no"), callback_data=MyBookingsPage(page).pack())]])

@@ -20,3 +20,8 @@ class Screen:
 
 def pages(count: int, per_page: int) -> int:
     return max(1, math.ceil(count / per_page))
+
+
+def with_notice(notice: str, text: str) -> str:
+    """A notice ("Saved.", "That seat was just taken") above a screen's own text."""
+    return f"{notice}\n\n{text}" if notice else text

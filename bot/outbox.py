@@ -14,6 +14,7 @@ from datetime import timedelta
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application
 
+from bot.flood import wait_of
 from handlers.context import outbox_wake
 from views.texts import t
 from db import outbox
@@ -28,10 +29,6 @@ IDLE_WAKE = 3.0         # seconds between looks when nobody woke us
 _TASK = "outbox_task"
 
 
-def _seconds(value) -> float:
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
-
-
 async def drain_once(application: Application) -> int:
     """Send one claimed handful; returns how many messages were claimed."""
     db = application.bot_data["db"]
@@ -42,7 +39,7 @@ async def drain_once(application: Application) -> int:
         try:
             await application.bot.send_message(message.chat_id, message.text)
         except RetryAfter as exc:
-            status, retry_at = outbox.PENDING, utcnow() + timedelta(seconds=_seconds(exc.retry_after))
+            status, retry_at = outbox.PENDING, utcnow() + wait_of(exc)
         except Forbidden:
             status = outbox.BLOCKED  # the user blocked the bot or deleted their account
         except BadRequest as exc:

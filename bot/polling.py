@@ -11,11 +11,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from datetime import timedelta
 
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application
+
+from bot.flood import wait_of
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +51,7 @@ async def poll(application: Application, stop: asyncio.Event) -> None:
         except InvalidToken:
             raise
         except RetryAfter as exc:
-            wait = exc.retry_after
-            await asyncio.sleep(wait.total_seconds() if isinstance(wait, timedelta) else float(wait))
+            await asyncio.sleep(wait_of(exc).total_seconds())
             continue
         except Conflict as exc:
             log.warning("another process is polling with this token (%s); retrying in 5 s", exc.message)

@@ -1,6 +1,8 @@
 """The catalogue: /events with pages, and an event's card."""
 from __future__ import annotations
 
+from functools import partial
+
 from telegram import Update
 
 from db import events
@@ -16,8 +18,7 @@ from views.texts import t
 
 async def events_screen(context: Context, page: int, notice: str = "") -> Screen:
     async with context.db.read() as session:
-        found = await clamped_page(lambda offset, limit: events.upcoming_page(session, offset=offset, limit=limit),
-                                   page, attendee.EVENTS_PER_PAGE)
+        found = await clamped_page(partial(events.upcoming_page, session), page, attendee.EVENTS_PER_PAGE)
     return attendee.events_page(context.lang, found.rows, found.number, found.count, notice)
 
 

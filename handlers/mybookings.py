@@ -1,6 +1,8 @@
 """/mybookings: the user's upcoming seats, each with a cancel button that asks first."""
 from __future__ import annotations
 
+from functools import partial
+
 from telegram import Update
 
 from db import booking
@@ -16,9 +18,7 @@ from views.texts import t
 
 async def bookings_screen(context: Context, user_id: int, page: int, notice: str = "") -> Screen:
     async with context.db.read() as session:
-        found = await clamped_page(lambda offset, limit: booking.user_bookings(session, user_id, offset=offset,
-                                                                               limit=limit),
-                                   page, attendee.BOOKINGS_PER_PAGE)
+        found = await clamped_page(partial(booking.user_bookings, session, user_id), page, attendee.BOOKINGS_PER_PAGE)
     return attendee.my_bookings(context.lang, found.rows, found.number, found.count, notice)
 
 

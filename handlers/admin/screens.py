@@ -2,6 +2,7 @@
 and wherever a draft (/addevent, a field being changed, an announcement) now stands."""
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from telegram import Update
@@ -21,9 +22,7 @@ if TYPE_CHECKING:
 
 async def events_screen(context: Context, admin_id: int, page: int, notice: str = "") -> Screen:
     async with context.db.read() as session:
-        found = await clamped_page(lambda offset, limit: manage.admin_events(session, admin_id, offset=offset,
-                                                                             limit=limit),
-                                   page, admin_views.EVENTS_PER_PAGE)
+        found = await clamped_page(partial(manage.admin_events, session, admin_id), page, admin_views.EVENTS_PER_PAGE)
     return admin_views.events_page(context.lang, found.rows, found.number, found.count, notice)
 
 

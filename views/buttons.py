@@ -14,6 +14,7 @@ handlers/registry.py routes each type to its handler with `CallbackQueryHandler(
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import re
 from dataclasses import dataclass
 from typing import ClassVar, TypeVar
@@ -44,6 +45,12 @@ class ButtonData:
         super().__init_subclass__(**kwargs)
         if prefix.count(":") != 1 or prefix in _TYPES:
             raise TypeError(f"{cls.__name__}: prefix must be a new 'domain:action', got {prefix!r}")
+        # The longest data this type can ever pack to, from its fields' bounds: a type that could
+        # outgrow Telegram's 64 bytes is refused when it is declared, not found in a user's chat.
+        longest = len(prefix) + sum(1 + _widest(name, kind) for name, kind in inspect.get_annotations(cls).items()
+                                    if name != "prefix")
+        if longest > MAX_BYTES:
+            raise TypeError(f"{cls.__name__} could pack to {longest} bytes, over Telegram's {MAX_BYTES}")
         cls.prefix = prefix
         _TYPES[prefix] = cls
 
@@ -70,6 +77,12 @@ class ButtonData:
     def matches(cls, data: object) -> bool:
         """The routing test for CallbackQueryHandler(pattern=...): is this meant for this type?"""
         return isinstance(data, str) and (data == cls.prefix or data.startswith(cls.prefix + ":"))
+
+
+def _widest(name: str, kind: object) -> int:
+    if kind not in (int, "int"):
+        return 16  # WORD
+    return len(str(MAX_ROW_ID if name.endswith("_id") else MAX_INT))
 
 
 def _is_int(field: dataclasses.Field) -> bool:

@@ -7,7 +7,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from views.admin import WIZARD_ACTIONS
 from views.buttons import pattern
-from handlers import booking, events, fallback, mybookings, start, users
+from handlers import booking, errors, events, fallback, mybookings, start, users
 from handlers.admin import addevent, manage
 
 USER_GROUP = -1
@@ -53,4 +53,4 @@ def register(application: Application) -> None:
         CallbackQueryHandler(fallback.on_stale_button),
     ]
     application.add_handlers(handlers, group=0)
-    application.add_error_handler(fallback.on_error)
+    application.add_error_handler(errors.on_error)

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.logs import redact
+
 # The shape BotFather hands out: "<bot id>:<35 url-safe characters>".
 TOKEN_PATTERN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
 
@@ -31,6 +33,8 @@ class Settings(BaseSettings):
     webhook_port: int = 8443
     webhook_path: str = "telegram"
     webhook_secret: SecretStr | None = None
+    # A chat (or group, with its minus sign) told about unexpected errors; none when empty.
+    operator_chat_id: int | None = None
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -84,6 +88,10 @@ class Settings(BaseSettings):
         if not TOKEN_PATTERN.match(self.bot_token.get_secret_value().strip()):
             return "BOT_TOKEN does not look like a bot token (expected something like 123456789:AAE...)."
         return None
+
+    def redact(self, text: str) -> str:
+        """`text` with the bot token scrubbed out, as the logs have it: for text that leaves the process."""
+        return redact(text, [self.bot_token.get_secret_value()] if self.bot_token else [])
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.admin_ids

@@ -2,6 +2,17 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
+
+REDACTED = "<BOT_TOKEN>"
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """`text` with every (non-empty) secret replaced by a placeholder; also used for operator reports."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, REDACTED)
+    return text
 
 
 class RedactSecrets(logging.Filter):
@@ -12,15 +23,11 @@ class RedactSecrets(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         if any(secret in message for secret in self.secrets):
-            for secret in self.secrets:
-                message = message.replace(secret, "<BOT_TOKEN>")
-            record.msg, record.args = message, None
+            record.msg, record.args = redact(message, self.secrets), None
         if record.exc_info and record.exc_info[1] is not None:
             text = logging.Formatter().formatException(record.exc_info)
             if any(secret in text for secret in self.secrets):
-                for secret in self.secrets:
-                    text = text.replace(secret, "<BOT_TOKEN>")
-                record.exc_info, record.exc_text = None, text
+                record.exc_info, record.exc_text = None, redact(text, self.secrets)
         return True
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
 
-from handlers import booking, events, fallback, mybookings, start, users
+from handlers import booking, errors, events, fallback, mybookings, start, users
 from handlers.admin import addevent, answers, manage
 from views import buttons
 
@@ -83,4 +83,4 @@ def register(application: Application) -> None:
         CallbackQueryHandler(fallback.on_stale_button),
     ]
     application.add_handlers(handlers, group=0)
-    application.add_error_handler(fallback.on_error)
+    application.add_error_handler(errors.on_error)

@@ -124,6 +124,15 @@ TEXTS: dict[str, str] = {
     # Errors
     "error": "Sorry, something went wrong on our side. Please try again in a moment.",
     "not_found": "This event no longer exists.",
+    # The operators' chat (OPERATOR_CHAT_ID), in the default language
+    "ops.error": "⚠️ <b>{error}</b> at <code>{where}</code>",
+    "ops.update": "Update {update_id} · chat {chat_id} · user {user_id}",
+    "ops.command": "Command: <code>{text}</code>",
+    "ops.button": "Button: <code>{data}</code>",
+    "ops.message": "Message: {kind}",
+    "ops.other": "Update type: {kind}",
+    "ops.no_update": "Not while handling an update (a background job).",
+    "ops.suppressed": "Not reported since the last report of this error: {count} more.",
     # Admin
     "adm.step": "Step {n} of {total}.",
     "adm.cancel_hint": "/cancel — stop; nothing is saved.",

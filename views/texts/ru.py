@@ -115,6 +115,15 @@ TEXTS: dict[str, str] = {
     "cancel.already": "Эта бронь уже отменена.",
     "error": "Извините, у нас что-то пошло не так. Попробуйте ещё раз чуть позже.",
     "not_found": "Этого события больше нет.",
+    # Чат операторов (OPERATOR_CHAT_ID), на языке по умолчанию
+    "ops.error": "⚠️ <b>{error}</b> в <code>{where}</code>",
+    "ops.update": "Обновление {update_id} · чат {chat_id} · пользователь {user_id}",
+    "ops.command": "Команда: <code>{text}</code>",
+    "ops.button": "Кнопка: <code>{data}</code>",
+    "ops.message": "Сообщение: {kind}",
+    "ops.other": "Тип обновления: {kind}",
+    "ops.no_update": "Не при обработке обновления (фоновая задача).",
+    "ops.suppressed": "Не отправлено с прошлого отчёта об этой ошибке: ещё {count}.",
     # Admin
     "adm.step": "Шаг {n} из {total}.",
     "adm.cancel_hint": "/cancel — прервать; ничего не сохранится.",

@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.events import ACTIVE, has_started, is_open, occupying, seat_states
+from db.events import ACTIVE, has_started, is_open, not_started, occupying, seat_states
 from db.models import Booking, BookingStatus, Event, Seat, User, utcnow
 
 
@@ -60,7 +60,7 @@ class BookingView:
 _HELD = select(Booking.seat_id).where(
     Booking.user_id == bindparam("user_id"), Booking.event_id == bindparam("event_id"), Booking.status.in_(ACTIVE))
 _HOLDER = select(Booking.user_id).where(Booking.seat_id == bindparam("seat_id"), occupying())  # partial index
-_MINE = (Booking.user_id == bindparam("user_id"), Booking.status.in_(ACTIVE), Event.starts_at > bindparam("now"))
+_MINE = (Booking.user_id == bindparam("user_id"), Booking.status.in_(ACTIVE), not_started())
 _MY_COUNT = select(func.count(Booking.id)).join(Event, Event.id == Booking.event_id).where(*_MINE)
 _MY_PAGE = (
     select(Booking, Event, Seat)

@@ -44,6 +44,12 @@ def has_started(event: Event, now: datetime | None = None) -> bool:
     return event.starts_at <= (now or utcnow())
 
 
+def not_started(now=None):
+    """has_started() as SQL: events that have not begun at `now` (by default the statement's "now"
+    bind parameter, so prebuilt statements take the time at run time)."""
+    return Event.starts_at > (bindparam("now") if now is None else now)
+
+
 def booking_state(event: Event, free_seats: int | None = None, now: datetime | None = None) -> BookingState:
     """Cancelled wins over started, started over sold out; `free_seats` None means "not counted"."""
     if event.status != EventStatus.PUBLISHED.value:
@@ -95,7 +101,7 @@ def seat_counts() -> tuple:
 # The hottest statements are built once, with bind parameters: SQLAlchemy then reuses their cache
 # key instead of rebuilding and hashing the whole statement on every update.
 _TOTAL, _TAKEN = seat_counts()
-_UPCOMING = (Event.status == EventStatus.PUBLISHED.value, Event.starts_at > bindparam("now"))
+_UPCOMING = (Event.status == EventStatus.PUBLISHED.value, not_started())
 _UPCOMING_COUNT = select(func.count(Event.id)).where(*_UPCOMING)
 _UPCOMING_PAGE = (
     select(Event, _TOTAL, _TAKEN)

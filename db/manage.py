@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import drafts
 from db.booking import release
-from db.events import ACTIVE, BookingState, EventSummary, seat_counts, add_seats, event_summary, has_started
+from db.events import ACTIVE, BookingState, EventSummary, seat_counts, add_seats, event_summary, has_started, not_started
 from db.hall import parse_hall
 from db.models import Booking, BookingStatus, Event, EventDraft, EventStatus, Poster, Seat, User, utcnow
 
@@ -113,7 +113,7 @@ async def admin_events(session: AsyncSession, admin_id: int, *, offset: int, lim
     total, taken = seat_counts()
     rows = await session.execute(
         select(Event, total, taken).where(mine)
-        .order_by(case((Event.starts_at > now, 0), else_=1), Event.starts_at, Event.id)
+        .order_by(case((not_started(now), 0), else_=1), Event.starts_at, Event.id)
         .offset(offset).limit(limit)
     )
     return [EventSummary(e, t or 0, k or 0) for e, t, k in rows], count

@@ -93,7 +93,9 @@ async def test_a_booking_waiting_for_another_process_leaves_other_chats_answered
     sa_event.listen(bot_engine, "before_cursor_execute", on_statement)
     try:
         confirm = asyncio.create_task(alice.tap("Confirm"))
-        await waiting_for_lock.wait()  # Alice's booking is now asking SQLite for the write lock
+        asking = asyncio.create_task(waiting_for_lock.wait())
+        await asyncio.wait({confirm, asking}, return_when=asyncio.FIRST_COMPLETED)
+        assert asking.done() and not confirm.done(), "Alice's booking asks for the write lock and waits"
         await bob.send("/events")
         order.append("bob answered")
         release.set()

@@ -48,19 +48,8 @@ def api_file_url(url: str) -> str:
     return url + ("/bot" if url.endswith("/file") else "/file/bot")
 
 
-# Edits whose returned message no handler reads. Parsing it back (for a seat map, ~80 buttons)
-# cost more CPU than making the edit, so the bot answers True for them instead.
-_UNREAD_RESULTS = frozenset({"editMessageText", "editMessageCaption", "editMessageReplyMarkup"})
-
-
 class EventBot(ExtBot):
-    """The Bot, with two Telegram quirks absorbed in one place."""
-
-    async def _post(self, endpoint: str, *args, **kwargs):
-        result = await super()._post(endpoint, *args, **kwargs)
-        if endpoint in _UNREAD_RESULTS and isinstance(result, dict):
-            return True
-        return result
+    """The Bot, with one Telegram quirk absorbed in one place."""
 
     async def answer_callback_query(self, *args, **kwargs) -> bool:
         # A tap answered too late (a slow moment, a redelivered update) must not abort the work

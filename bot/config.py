@@ -38,7 +38,7 @@ class Settings(BaseSettings):
 
     @field_validator("admin_ids", mode="before")
     @classmethod
-    def _split_ids(cls, value: object) -> object:
+    def split_ids(cls, value: object) -> object:
         if isinstance(value, str):
             parts = [p.strip() for p in value.replace(";", ",").split(",")]
             return frozenset(int(p) for p in parts if p)
@@ -48,20 +48,20 @@ class Settings(BaseSettings):
 
     @field_validator("bot_token", mode="before")
     @classmethod
-    def _strip_token(cls, value: object) -> object:
+    def strip_token(cls, value: object) -> object:
         # A stray space from .env must not leave the real token unredacted in logs.
         return value.strip() if isinstance(value, str) else value
 
     @field_validator("log_level")
     @classmethod
-    def _known_level(cls, value: str) -> str:
+    def known_level(cls, value: str) -> str:
         if value.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError("use DEBUG, INFO, WARNING or ERROR")
         return value.upper()
 
     @field_validator("timezone")
     @classmethod
-    def _known_zone(cls, value: str) -> str:
+    def known_zone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
@@ -70,7 +70,7 @@ class Settings(BaseSettings):
 
     @field_validator("default_language")
     @classmethod
-    def _known_language(cls, value: str) -> str:
+    def known_language(cls, value: str) -> str:
         from views.texts import LANGUAGES
 
         if value not in LANGUAGES:

@@ -1,10 +1,14 @@
 """Engine and sessions. One session (one transaction) per update.
 
-SQLite: WAL so readers never wait for the writer, a busy timeout so a second process waits instead
-of failing, foreign keys on, and writes opened with BEGIN IMMEDIATE. A deferred transaction that
-reads and then writes can fail at once with "database is locked" when another writer committed in
-between; taking the write lock first makes writers queue instead. Inside one process writers also
-queue on an asyncio lock, which is cheaper than SQLite's sleeping busy handler.
+SQLite goes through SQLAlchemy's stock `sqlite+aiosqlite` driver, which runs each statement in a
+thread of its own connection, so a statement that waits (for the write lock held by another
+process, say) waits there and every other chat carries on. The settings are made through
+SQLAlchemy's public event hooks, as in its documented aiosqlite transaction recipe: WAL so readers
+never wait for the writer, a busy timeout so a second process waits instead of failing, foreign keys
+on, and writes opened with BEGIN IMMEDIATE. A deferred transaction that reads and then writes can
+fail at once with "database is locked" when another writer committed in between; taking the write
+lock first makes writers queue instead. Inside one process writers also queue on an asyncio lock,
+which is cheaper than SQLite's sleeping busy handler.
 """
 from __future__ import annotations
 
@@ -18,7 +22,6 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 
-from db import sqlite_driver
 from db.models import ProcessedUpdate, utcnow
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -41,13 +44,11 @@ def create_engine(url: str, **kwargs) -> AsyncEngine:
 
     if make_url(url).database in (None, "", ":memory:"):
         kwargs.setdefault("poolclass", NullPool)
-    if make_url(url).get_driver_name() == "aiosqlite":
-        kwargs.setdefault("module", sqlite_driver.dbapi())
     engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection, _record):
-        # Let SQLAlchemy, not the driver, decide where transactions begin (see "begin" below).
+        # Stop the driver from opening transactions itself: SQLAlchemy's "begin" below decides how.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")

@@ -135,7 +135,7 @@ def error_kind(error: BaseException) -> Kind:
     (of any code, when none of ours is in it)."""
     cls = type(error)
     name = cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
-    frames = traceback.extract_tb(error.__traceback__)
+    frames = traceback.TracebackException.from_exception(error).stack
     for frame in reversed(frames):
         try:
             relative = Path(frame.filename).resolve().relative_to(_ROOT)

@@ -2,6 +2,7 @@
 real Application over a fake Bot API, and users to drive it."""
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 from collections.abc import AsyncIterator, Callable
@@ -17,7 +18,7 @@ from db.events import create_event, new_poster
 from db.hall import Row, grid
 from db.migrate import upgrade_sync
 from db.models import Base, Event
-from db.session import Database
+from db.session import Database, create_engine
 from tests.driver import User
 from tests.fake_telegram import FakeTelegram
 
@@ -26,10 +27,22 @@ ADMIN_ID = 900001
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 
 
+async def _empty_public_schema(url: str) -> None:
+    """Whatever an earlier run (of an older migration history, say) left in the database goes."""
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text("DROP SCHEMA public CASCADE"))
+            await conn.execute(text("CREATE SCHEMA public"))
+    finally:
+        await engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory) -> Path | None:
     """Migrate once per run; each test starts from a copy (SQLite) or emptied tables (PostgreSQL)."""
     if PG_URL:
+        asyncio.run(_empty_public_schema(PG_URL))
         upgrade_sync(PG_URL)
         return None
     path = tmp_path_factory.mktemp("template") / "template.db"

@@ -23,7 +23,7 @@ FANS = 90          # each taps Confirm on a seat of their own, all at once
 EARLY = (801, 802, 803)  # attendees who booked well before the evening
 
 
-async def _fans_on_their_confirm_screens(app, api, event_id: int) -> list[tuple[User, str]]:
+async def _fans_on_their_confirm_screens(app, api) -> list[tuple[User, str]]:
     """(fan, the Confirm button's data) for each fan, looking at the confirmation of their own seat."""
     scout = User(app, api, 700, "Scout")
     await scout.send("/events")
@@ -37,8 +37,9 @@ async def _fans_on_their_confirm_screens(app, api, event_id: int) -> list[tuple[
             await scout.tap(data=data)
         seen.add(data)
         free.update(hall(scout.last())[0])
-        parts += [b["callback_data"] for b in scout.buttons()
-                  if b["callback_data"].startswith("st:map:") and b["callback_data"] not in seen | set(parts)]
+        arrows = [b["callback_data"] for b in scout.buttons() if b["text"].startswith(("▲", "▼", "◀ Seats"))
+                  or b["text"].endswith("▶")]
+        parts += [data for data in arrows if data not in seen | set(parts)]
     picks = sorted(free.values())[:FANS]
     assert len(picks) == FANS, f"only {len(picks)} free seats shown"
 
@@ -57,7 +58,7 @@ async def test_cancelling_an_event_while_fans_confirm_leaves_no_booking_and_tell
     event = await add_event("Jazz Night", hall="10x10")
     for n, uid in enumerate(EARLY, start=1):
         await book(db, uid, event.id, [f"J{n}"], name=f"Early{n}")
-    fans = await _fans_on_their_confirm_screens(app, api, event.id)
+    fans = await _fans_on_their_confirm_screens(app, api)
     admin = User(app, api, ADMIN_ID, "Olga")
     await open_card(admin, "Jazz Night")
     await admin.tap("Cancel event")

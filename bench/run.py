@@ -262,6 +262,9 @@ def child(args: list[str], timeout: float = 600) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+POSTER_BUDGET_S = 1.5
+
+
 def run_posters(cfg: dict, report: Report, log) -> None:
     width, height = cfg["poster"]
     log(f"4. posters: {width}x{height} JPEG, images.posters.process vs plain Pillow thumbnail ...")
@@ -274,6 +277,10 @@ def run_posters(cfg: dict, report: Report, log) -> None:
     memory = plain["peak_extra_kib"] / max(1, ours["peak_extra_kib"])
     report.row("4 posters", f"{width}x{height} JPEG → card + thumbnail: time", f"{ms(ours['best_s'])} ms",
                f"plain thumbnail {ms(plain['best_s'])} ms ({speed:.2f}× faster)", "≥ 2× faster", speed >= 2)
+    # The wizard's answer waits for this: a phone photo must not take seconds (the tests once asserted
+    # it with a stopwatch; the budget lives here, where timing belongs).
+    report.row("4 posters", f"{width}x{height} JPEG → card + thumbnail: time budget", f"{ms(ours['best_s'])} ms",
+               "", f"< {ms(POSTER_BUDGET_S)} ms", ours["best_s"] < POSTER_BUDGET_S)
     report.row("4 posters", "peak extra resident memory", f"{ours['peak_extra_kib'] / 1024:.1f} MiB",
                f"plain thumbnail {plain['peak_extra_kib'] / 1024:.1f} MiB ({memory:.2f}× less)", "≥ 3× less",
                memory >= 3)

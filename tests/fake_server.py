@@ -99,6 +99,12 @@ class FakeBotApiServer:
         if method == "getUpdates":
             return 200, {"ok": True, "result": self._get_updates(params)}
         with self.lock:
+            fault = self.api._fault_for(method)  # set with server.api.fail(...), as on the in-process fake
+            if fault is not None:
+                body: dict[str, Any] = {"ok": False, "error_code": fault.status, "description": fault.description}
+                if fault.retry_after is not None:
+                    body["parameters"] = {"retry_after": fault.retry_after}
+                return fault.status, body
             self.api.calls.append(Call(method, params, files or {}))
             handler = getattr(self.api, f"_api_{method}", None)
             try:

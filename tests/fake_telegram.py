@@ -26,6 +26,7 @@ class Call:
     method: str
     params: dict[str, Any]
     files: dict[str, bytes] = field(default_factory=dict)
+    at: float = field(default_factory=time.monotonic)  # when the Bot API received it
 
     @property
     def chat_id(self) -> int | None:

@@ -5,6 +5,10 @@ import asyncio
 import logging
 from collections import Counter
 
+from sqlalchemy import select
+
+from db.models import Booking
+from tests.conftest import ADMIN_ID
 from tests.driver import User, answers
 from tests.helpers import (
     active_bookings,
@@ -371,3 +375,36 @@ async def test_losing_a_seat_in_a_big_hall_shows_the_part_around_it(db, api, use
     assert taken == {"P": 1}  # the lost seat, shown where it was
     assert {"P29", "P31", "K30", "T30"} <= set(free)  # its neighbours, one tap away
     assert_telegram_limits(bob.last())
+
+
+async def test_a_booking_keeps_the_price_it_was_booked_at(db, api, user, add_event):
+    """The price is part of the deal: a later change of the event's price is not a change of it."""
+    async def paid(user_id: int) -> list[tuple[int, str]]:
+        async with db.read() as session:
+            rows = await session.execute(select(Booking.price_minor, Booking.currency)
+                                         .where(Booking.user_id == user_id).order_by(Booking.id))
+            return [tuple(r) for r in rows]
+
+    event = await add_event("Jazz Night", hall="3x5", price_minor=500000)  # 5 000.00 KZT
+    alice = user(1001, "Alice")
+    await open_hall(alice, event.id)
+    await alice.tap(data=hall(alice.last())[0]["A1"])
+    await alice.tap("Confirm")
+    assert "Booked!" in alice.screen() and "5\u00a0000\u00a0₸" in alice.screen()
+    assert await paid(alice.id) == [(500000, "KZT")]
+
+    admin = user(ADMIN_ID, "Olga")
+    await admin.send("/myevents")
+    await admin.tap("Jazz Night")
+    await admin.tap("Edit a field")
+    await admin.tap("Price")
+    await admin.send("12.50 USD")
+    assert "Saved" in admin.screen()
+
+    bob = user(1002, "Bob")
+    await open_hall(bob, event.id)
+    await bob.tap(data=hall(bob.last())[0]["A2"])
+    await bob.tap("Confirm")
+    assert "Booked!" in bob.screen() and "12.50" in bob.screen()
+    assert await paid(bob.id) == [(1250, "USD")]
+    assert await paid(alice.id) == [(500000, "KZT")]  # Alice's booking is as she booked it

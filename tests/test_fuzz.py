@@ -1,8 +1,9 @@
 """A fuzz of bad inputs (hypothesis) in every state of every flow.
 
 Random text (HTML, very long, blank), random commands, photos and documents of random bytes,
-stickers, pins, contacts, edited messages and random or forged button data are fed to the real
-Application in each state a user can be in: the main menu, the events list, an event card (with a
+stickers, pins, contacts, edited messages, random or forged button data and taps on the buttons the
+screen really shows (so real bookings and cancellations happen too) are fed to the real Application in
+each state a user can be in: the main menu, the events list, an event card (with a
 poster and without), the seat map, the confirmation, /mybookings and its cancel question, the
 language choice (the longest of them in Russian too); and for the organiser each step of the
 /addevent wizard, its preview, /myevents, an event's admin card, a field of a published event being
@@ -21,6 +22,11 @@ After every single input:
   the wizard's own rules accept); a rejected wizard answer is explained and leaves the draft as it was.
 
 FUZZ_EXAMPLES scales the number of hypothesis examples per state (default 4).
+
+Reproducible: the run is derandomized, each test (each state) with its own fixed seed, so CI and a
+laptop feed the same inputs and a failure in a CI log fails again on `pytest '<its test id>'`. On
+failure hypothesis prints the shrunk inputs and a `@reproduce_failure(...)` line to paste above the
+test. FUZZ_RANDOM=1 explores fresh examples on each run instead (hypothesis prints the same).
 """
 from __future__ import annotations
 
@@ -37,6 +43,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
+from sqlalchemy import delete as sql_delete
 from sqlalchemy import update as sql_update
 from telegram import Update
 
@@ -52,10 +59,12 @@ from handlers.admin.answers import answer_from
 from tests.conftest import ADMIN_ID
 from tests.driver import User
 from tests.fake_telegram import BOT_USERNAME, Call
-from tests.helpers import ACTIVE, assert_keyboard_limits, poster_png
+from tests.helpers import ACTIVE, assert_keyboard_limits, keyboard, poster_png
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "4"))
+# derandomize: the seed comes from the test's code and, under pytest, its id (one per state).
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None, print_blob=True,
+                derandomize=not os.environ.get("FUZZ_RANDOM"),
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                        HealthCheck.data_too_large])
 
@@ -232,6 +241,9 @@ _RANDOM_DATA = st.one_of(st.text(max_size=80).filter(lambda s: len(s.encode()) <
                                                                         "menu:", "st:pick:", "adm:cat:"]),
                                    st.text(max_size=30)))
 CALLBACK = st.one_of(_MUTATED, _MUTATED, _RANDOM_DATA)
+# A button the bot is showing on the state's screen, tapped as it is (the n-th, wrapping round):
+# real requests, so bookings are made and cancelled too, not only refused.
+SHOWN = st.tuples(st.just("shown"), st.integers(0, 99))
 # Which message the tap is on: the screen of the state, the user's first message, or one too old to see.
 _ON = st.sampled_from(["screen", "screen", "screen", "first", "inaccessible"])
 
@@ -249,9 +261,12 @@ INPUT = st.one_of(
     st.tuples(st.just("edited"), st.one_of(TEXT, COMMAND)),
     st.tuples(st.just("group"), st.one_of(TEXT, COMMAND)),
     st.tuples(st.just("tap"), CALLBACK, _ON),
-    st.tuples(st.just("tap"), CALLBACK, _ON),
+    SHOWN,
 )
-INPUTS = st.lists(INPUT, min_size=1, max_size=6)
+# An attendee's screen is mostly buttons: more taps on them there (Confirm books, "Yes, cancel" cancels).
+# (one_of would flatten INPUT's alternatives and make SHOWN one of 25; this picks it a third of the time)
+ATTENDEE_INPUTS = st.lists(st.sampled_from([INPUT, INPUT, SHOWN]).flatmap(lambda inputs: inputs),
+                           min_size=1, max_size=6)
 # The organiser's states mostly read text: more of it there.
 ADMIN_INPUTS = st.lists(st.one_of(INPUT, st.tuples(st.just("text"), TEXT)), min_size=1, max_size=6)
 
@@ -331,6 +346,10 @@ def build_update(tg: User, item: tuple, w: World, screen: dict | None) -> tuple[
         return "edited", text_message(tg, substitute(rest[0], w), edited=True)
     if kind == "group":
         return "group", text_message(tg, substitute(rest[0], w), group=True)
+    if kind == "shown":
+        message = screen or tg.api.last(tg.id)
+        shown = [b["callback_data"] for row in keyboard(message) for b in row if "callback_data" in b]
+        return "tap", tg.tap_update(shown[rest[0] % len(shown)] if shown else "", message)
     if kind == "tap":
         data, on = rest
         # A valid request is fine (the oracle allows it) but would move the state away for good.
@@ -477,7 +496,8 @@ async def feed(tg: User, item: tuple, w: World, db, errors: Errors, screen: dict
     await tg.app.process_update(update)
     await outbox_worker.drain_all(tg.app)
     calls = tg.api.calls[start:]
-    where = f"input {item!r} ({kind}) ->\n" + "\n".join(f"  {c.method} {c.text[:200]!r}" for c in calls)
+    data = f" data={update.callback_query.data!r}" if kind == "tap" else ""
+    where = f"input {item!r} ({kind}{data}) ->\n" + "\n".join(f"  {c.method} {c.text[:200]!r}" for c in calls)
 
     assert not errors.records[errors_before:], f"{where}\nerrors: {errors.records[errors_before:]}"
     for call in calls:
@@ -542,7 +562,7 @@ ATTENDEE_STATES = ["menu", "events", "card", "poster_card", "seat_map", "poster_
 
 @pytest.mark.parametrize("state", ATTENDEE_STATES)
 @FUZZ
-@given(inputs=INPUTS)
+@given(inputs=ATTENDEE_INPUTS)
 async def test_attendee_states(state, inputs, app, user, db, world, errors, settings):
     tg = user(ALICE, "Alice")
     state, _, lang = state.partition("@")
@@ -552,7 +572,19 @@ async def test_attendee_states(state, inputs, app, user, db, world, errors, sett
         errors.records.clear()  # examples share the app: each starts clean
         screen = await enter_attendee(state, tg, world)
         assert not errors.records, errors.records
-        await feed(tg, item, world, db, errors, screen, settings.timezone)
+        fed = await feed(tg, item, world, db, errors, screen, settings.timezone)
+        if fed.after["bookings"] != fed.before["bookings"]:  # a real booking or cancel: undo it, so
+            await restore_bookings(db, fed.before)            # the next input finds the same world
+
+
+async def restore_bookings(db, snap: dict) -> None:
+    """Put the bookings back as they were in `snap`."""
+    columns = [c.name for c in Booking.__table__.columns]
+    rows = [dict(zip(columns, row)) for row in snap["bookings"]]
+    async with db.write() as session:
+        await session.execute(sql_delete(Booking).where(Booking.id.not_in([row["id"] for row in rows])))
+        for row in rows:
+            await session.execute(sql_update(Booking).where(Booking.id == row["id"]).values(**row))
 
 
 # --- the organiser's states ---------------------------------------------------------------------------------

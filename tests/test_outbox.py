@@ -2,10 +2,16 @@
 (issue 5). They are written with the change that causes them and sent by the outbox worker."""
 from __future__ import annotations
 
+from datetime import timedelta
+
+import pytest
 from sqlalchemy import select
+from sqlalchemy import update as sql_update
+from sqlalchemy.exc import IntegrityError
 
 from bot import outbox as worker
-from db.models import OutboxMessage
+from db import outbox
+from db.models import OutboxMessage, utcnow
 from tests.conftest import ADMIN_ID
 from tests.driver import User
 from tests.fake_telegram import FakeTelegram
@@ -50,18 +56,77 @@ async def test_notices_queued_before_a_crash_are_sent_by_the_restarted_bot(make_
 
 async def test_the_same_cancel_delivered_twice_tells_nobody_twice(app, api, db, add_event):
     await worker.stop_worker(app)
-    await _cancel_event_as_admin(app, api, db, add_event)
+    event = await add_event("Jazz Night", hall="3x5")
+    for n, uid in enumerate(ATTENDEES, start=1):
+        await book(db, uid, event.id, [f"A{n}"])
     admin = User(app, api, ADMIN_ID, "Olga")
-    confirm = [b for b in admin.buttons() if "Yes" in b["text"]]
-    if confirm:  # an old confirm button tapped again
-        await admin.tap(data=confirm[0]["callback_data"])
+    await open_card(admin, "Jazz Night")
+    await admin.tap("Cancel event")
+    yes = admin.tap_update(admin.button("Yes, cancel the event")["callback_data"])
+    await app.process_update(yes)
+    assert "Event cancelled" in admin.screen()
+    queued = await _outbox(db)
+    assert sorted(chat for chat, _ in queued) == sorted(ATTENDEES)
+
+    await app.process_update(yes)  # Telegram delivers the very same tap again
+    again = yes.callback_query.to_dict()  # and the organiser taps the old button once more
+    await admin.tap(data=again["data"], message=again["message"])
+    assert "already cancelled" in admin.screen()
+    assert await _outbox(db) == queued  # nothing more queued
+
     await worker.drain_all(app)
     await worker.drain_all(app)
     assert [_told(api, uid) for uid in ATTENDEES] == [1, 1, 1]
+    assert len([c for c in api.sent("sendMessage", ADMIN_ID) if "Delivered: 3 of 3" in c.text]) == 1
+    assert {status for _, status in await _outbox(db)} == {"sent"}
+
+
+async def _outbox(db) -> list[tuple[int, str]]:
     async with db.read() as session:
-        rows = (await session.execute(select(OutboxMessage.chat_id, OutboxMessage.status))).all()
-    assert sorted(r.chat_id for r in rows if r.chat_id != ADMIN_ID) == list(ATTENDEES)
-    assert all(r.status == "sent" for r in rows)
+        rows = await session.execute(select(OutboxMessage.chat_id, OutboxMessage.status).order_by(OutboxMessage.id))
+        return [tuple(r) for r in rows]
+
+
+async def test_notices_claimed_by_a_worker_that_died_are_sent_once_they_are_overdue(make_app, db, add_event):
+    before_crash = FakeTelegram()
+    app = await make_app(before_crash)
+    await worker.stop_worker(app)
+    await _cancel_event_as_admin(app, before_crash, db, add_event)
+    async with db.write() as session:  # a worker takes the notices for sending, then its process dies
+        assert len(await outbox.claim(session, limit=20)) == len(ATTENDEES)
+
+    after_restart = FakeTelegram()
+    restarted = await make_app(after_restart)
+    await worker.stop_worker(restarted)
+    assert await worker.drain_once(restarted) == 0  # the dead worker may just be slow: not yet
+    assert not after_restart.sent("sendMessage")
+
+    async with db.write() as session:  # time passes beyond STUCK_AFTER
+        await session.execute(sql_update(OutboxMessage).where(OutboxMessage.status == outbox.SENDING).values(
+            not_before=utcnow() - outbox.STUCK_AFTER - timedelta(seconds=1)))
+    await worker.drain_all(restarted, timeout=10)
+    assert [_told(after_restart, uid) for uid in ATTENDEES] == [1, 1, 1]
+    assert any("Delivered: 3 of 3" in c.text for c in after_restart.sent("sendMessage", ADMIN_ID))
+    async with db.read() as session:
+        attempts = (await session.execute(
+            select(OutboxMessage.attempts).where(OutboxMessage.chat_id.in_(ATTENDEES)))).scalars().all()
+    assert attempts == [2, 2, 2]  # the dead worker's try and the one that got through
+
+
+async def test_the_outbox_key_is_unique_in_the_database(db):
+    letter = outbox.Letter("cancel:1:1001", 1001, "first")
+    for text in ("first", "second"):  # two transactions queue the same notice
+        async with db.write() as session:
+            await outbox.enqueue(session, [outbox.Letter(letter.key, 1001, text)])
+    async with db.write() as session:  # and one queues it twice at once
+        await outbox.enqueue(session, [letter, letter])
+    async with db.read() as session:
+        rows = (await session.execute(select(OutboxMessage.key, OutboxMessage.text))).all()
+    assert [tuple(r) for r in rows] == [("cancel:1:1001", "first")]
+
+    with pytest.raises(IntegrityError):  # the database itself refuses a second row, however it is written
+        async with db.write() as session:
+            session.add(OutboxMessage(key=letter.key, chat_id=1001, text="third"))
 
 
 async def test_flood_control_is_waited_out_and_nothing_is_lost(app, api, db, add_event):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -19,10 +19,12 @@ from telegram.ext import (
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import outbox
+from bot.intake import INTAKE, Intake, intake_of
 from bot.config import Settings
 from handlers.context import Context
 from views.texts import LANGUAGES, t
 from bot.updates import PerChatUpdateProcessor
+from db import inbox
 from db.migrate import upgrade
 from db.session import Database
 from handlers import registry
@@ -96,26 +98,32 @@ def build_application(
     application.bot_data["settings"] = settings
     application.bot_data["db"] = database or Database(settings.database_url)
     application.bot_data["migrate"] = migrate
+    application.bot_data[INTAKE] = Intake(application)
     registry.register(application)
     if application.job_queue is not None:
-        application.job_queue.run_repeating(_prune_processed_updates, interval=3600, first=60,
-                                            name="prune-processed-updates")
+        application.job_queue.run_repeating(_forget_handled_updates, interval=3600, first=60,
+                                            name="forget-handled-updates")
     return application
 
 
-async def _prune_processed_updates(context: Context) -> None:
-    await context.db.forget_updates_before(datetime.now(timezone.utc) - timedelta(days=2))
+async def _forget_handled_updates(context: Context) -> None:
+    async with context.db.queue() as session:
+        await inbox.forget_handled(session)
+    await context.db.forget_updates_before(datetime.now(timezone.utc) - inbox.KEEP)
 
 
 async def _post_init(application: Application) -> None:
     db: Database = application.bot_data["db"]
     if application.bot_data.get("migrate"):
         await upgrade(db.engine)
+    await db.prepare_inbox()
     await set_commands(application)
     outbox.start_worker(application)
+    intake_of(application).start()
 
 
 async def _post_shutdown(application: Application) -> None:
+    await intake_of(application).stop()
     await outbox.stop_worker(application)
     await application.bot_data["db"].dispose()
 

@@ -1,10 +1,9 @@
 """Long polling that never loses an update, even when the process is killed.
 
-PTB's Updater acknowledges a batch (by asking for the next offset) as soon as it has queued it, so
-updates fetched but not yet handled are gone if the process dies. Here the next offset is only asked
-for after the whole batch has been handled; a crash means Telegram delivers the batch again, and the
-processed-update log (db.session.Database.write(update_id=...)) keeps effects from happening twice.
-Inside a batch, updates of different chats run concurrently and one chat's updates in order.
+PTB's Updater acknowledges a batch (by asking for the next offset) as soon as it has queued it in
+memory, so updates fetched but not yet handled are gone if the process dies. Here a batch is first
+stored in the inbox (bot/intake.py), and only then is the next offset asked for; the stored updates
+are handled from there, each chat's in order, while polling goes on fetching.
 """
 from __future__ import annotations
 
@@ -17,16 +16,12 @@ from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, Tel
 from telegram.ext import Application
 
 from bot.flood import wait_of
+from bot.intake import intake_of
 
 log = logging.getLogger(__name__)
 
 LONG_POLL_SECONDS = 25
 BATCH = 100
-
-
-async def handle_batch(application: Application, updates: list[Update]) -> None:
-    processor = application.update_processor
-    await asyncio.gather(*(processor.process_update(u, application.process_update(u)) for u in updates))
 
 
 async def _fetch(application: Application, offset: int | None, stop: asyncio.Event) -> list[Update] | None:
@@ -66,11 +61,16 @@ async def poll(application: Application, stop: asyncio.Event) -> None:
             break
         backoff = 1.0
         if updates:
-            # A batch is finished before the next offset acknowledges it, even when stopping.
-            await handle_batch(application, updates)
+            try:
+                await intake_of(application).accept(updates)
+            except Exception:  # noqa: BLE001 - not stored, so not acknowledged: Telegram keeps them
+                log.exception("could not store %d updates; fetching them again", len(updates))
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 30)
+                continue
             offset = updates[-1].update_id + 1
     if offset is not None:
-        try:  # acknowledge the last handled batch so a restart doesn't see it again
+        try:  # acknowledge the last stored batch so a restart doesn't fetch it again
             await application.bot.get_updates(offset=offset, timeout=0, limit=1)
         except NetworkError:
             pass
@@ -98,6 +98,7 @@ async def run(application: Application) -> None:
         try:
             await poll(application, stop)
         finally:
+            await intake_of(application).stop()  # updates in flight finish while the bot can still answer
             await application.stop()
     finally:
         await application.shutdown()

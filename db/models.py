@@ -181,12 +181,52 @@ class Booking(Base):
 
 class ProcessedUpdate(Base):
     """Telegram update IDs whose effects are committed; written in the same transaction as the
-    effect, so a redelivered update (webhook retry, unconfirmed getUpdates) can't act twice."""
+    effect, so a redelivered update (webhook retry, a second handling after a crash) can't act twice."""
 
     __tablename__ = "processed_updates"
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     processed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class InboxBase(DeclarativeBase):
+    """The inbox's own tables. On SQLite they live in a file of their own (db/session.py), so that
+    storing an update never waits for the events database's write lock; on PostgreSQL they sit beside
+    the rest. Created at start (Database.prepare_inbox) rather than migrated: what they hold is
+    transient, and a changed shape is made anew once the inbox is empty."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class InboxUpdate(InboxBase):
+    """Every update Telegram delivered, stored before Telegram is told it arrived, then handled from
+    here: a crash loses nothing, and a redelivery (same update_id) is a no-op."""
+
+    __tablename__ = "inbox"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    # Whose updates must run in order: the chat's ID, else the user's, else 0.
+    chat_key: Mapped[int] = mapped_column(BigInteger)
+    payload: Mapped[dict | None] = mapped_column(JSON)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+    __table_args__ = (
+        # The work queue: what is left to handle, per chat, in order.
+        Index("ix_inbox_pending", "chat_key", "update_id", sqlite_where=text("done_at IS NULL"),
+              postgresql_where=text("done_at IS NULL")),
+    )
+
+
+class InboxChat(InboxBase):
+    """Which worker is handling a chat's updates, and until when; one worker per chat at a time.
+    A worker keeps its leases alive while it works; a dead worker's chats are taken over once theirs lapse."""
+
+    __tablename__ = "inbox_chats"
+
+    chat_key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    worker: Mapped[str] = mapped_column(String(64))
+    lease_until: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class EventDraft(Base):

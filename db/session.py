@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 
-from db.models import ProcessedUpdate, utcnow
+from db.models import InboxBase, ProcessedUpdate, utcnow
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -70,8 +70,21 @@ async def _no_lock() -> AsyncIterator[None]:
     yield
 
 
+def inbox_url(url: str) -> str:
+    """Where the inbox lives: beside a SQLite file in a file of its own (bot.db -> bot.inbox.db), so
+    that storing an update never waits on the events database's write lock (a migration, a backup,
+    a booking queued behind another process); in the same PostgreSQL database otherwise."""
+    parsed = make_url(url)
+    if not is_sqlite(url) or parsed.database in (None, "", ":memory:"):
+        return url
+    stem, dot, suffix = parsed.database.rpartition(".")
+    name = f"{stem}.inbox.{suffix}" if dot and "/" not in suffix else f"{parsed.database}.inbox"
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
 class Database:
-    """The engine and the two kinds of unit of work: read-only and writing."""
+    """The engines and the units of work: read-only and writing over the events database, and the
+    same two over the inbox (the same database unless it is a SQLite file)."""
 
     def __init__(self, url: str, **engine_kwargs) -> None:
         self.url = url
@@ -79,6 +92,34 @@ class Database:
         self.engine = create_engine(url, **engine_kwargs)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self._write_lock = asyncio.Lock() if self.sqlite else None
+        separate = inbox_url(url) != url
+        self.inbox_engine = create_engine(inbox_url(url), **engine_kwargs) if separate else self.engine
+        self._queue_sessions = async_sessionmaker(self.inbox_engine, expire_on_commit=False) if separate \
+            else self._sessions
+        self._queue_lock = asyncio.Lock() if separate else self._write_lock
+
+    async def prepare_inbox(self) -> None:
+        """Create the inbox's tables where they are missing (see db/models.py InboxBase)."""
+        async with self.inbox_engine.begin() as connection:
+            await connection.run_sync(InboxBase.metadata.create_all)
+
+    @asynccontextmanager
+    async def queue_read(self) -> AsyncIterator[AsyncSession]:
+        async with self._queue_sessions() as session:
+            yield session
+
+    @asynccontextmanager
+    async def queue(self) -> AsyncIterator[AsyncSession]:
+        """A write to the inbox: committed on success, rolled back on any exception."""
+        async with self._queue_lock or _no_lock(), self._queue_sessions() as session:
+            if self.sqlite:
+                await session.connection(execution_options={"sqlite_write": True})
+            try:
+                yield session
+                await session.commit()
+            except BaseException:
+                await session.rollback()
+                raise
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
@@ -115,3 +156,5 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self.inbox_engine is not self.engine:
+            await self.inbox_engine.dispose()

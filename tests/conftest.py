@@ -17,7 +17,7 @@ from bot.config import Settings
 from db.events import create_event, new_poster
 from db.hall import Row, grid
 from db.migrate import upgrade_sync
-from db.models import Base, Event
+from db.models import Base, Event, InboxBase
 from db.session import Database, create_engine
 from tests.driver import User
 from tests.fake_telegram import FakeTelegram
@@ -55,8 +55,10 @@ async def database_url(template_db, tmp_path) -> str:
     if PG_URL:
         db = Database(PG_URL)
         names = ", ".join(t.name for t in reversed(Base.metadata.sorted_tables))
+        await db.prepare_inbox()  # updates a previous test left in the inbox must not reach this one
+        inbox_names = ", ".join(t.name for t in InboxBase.metadata.sorted_tables)
         async with db.engine.begin() as conn:
-            await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            await conn.execute(text(f"TRUNCATE {names}, {inbox_names} RESTART IDENTITY CASCADE"))
         await db.dispose()
         return PG_URL
     path = tmp_path / "bot.db"

@@ -68,16 +68,18 @@ async def test_sigkill_mid_burst_then_restart_loses_no_confirmed_booking(tmp_pat
                 bot.kill()
         at_kill = screens()
         confirmed = {u for u, text in at_kill.items() if "Booked" in text}
-        assert len([t for t in at_kill.values() if t != "Please confirm your booking"]) < USERS  # killed mid-burst
+        answered_at_kill = len([t for t in at_kill.values() if t != "Please confirm your booking"])
+        assert answered_at_kill < USERS  # killed mid-burst
+        # Telegram was told of more updates than had been answered: only the inbox held the rest.
+        assert server.acknowledged > answered_at_kill
 
         bot = await _start_bot(tmp_path, server, database_url)
         try:
-            await _until(lambda: server.acknowledged >= USERS, 60, "the restarted bot to handle the burst")
+            await _until(lambda: "Please confirm your booking" not in screens().values(), 60,
+                         "the restarted bot to handle the burst")
             after = screens()
             # Every tap got its answer: a booking or a polite "taken".
             assert all("Booked" in t or "taken a moment ago" in t or "sold out" in t.lower() for t in after.values())
-            # Updates fetched but unhandled when the process died were delivered again.
-            assert any(times > 1 for times in server.delivered.values())
 
             async with db.read() as session:
                 rows = (await session.execute(

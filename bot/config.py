@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     webhook_port: int = 8443
     webhook_path: str = "telegram"
     webhook_secret: SecretStr | None = None
+    # Several workers in polling mode: exactly one polls Telegram (Telegram allows one getUpdates at a
+    # time); the others set POLL_UPDATES=false and only handle what the poller stored in the shared inbox.
+    poll_updates: bool = True
     # A chat (or group, with its minus sign) told about unexpected errors; none when empty.
     operator_chat_id: int | None = None
 

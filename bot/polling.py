@@ -89,14 +89,20 @@ async def run(application: Application) -> None:
     try:
         if application.post_init:
             await application.post_init(application)
-        try:  # a webhook left from webhook mode would make getUpdates fail with a Conflict
-            await application.bot.delete_webhook(drop_pending_updates=False)
-        except TelegramError as exc:
-            log.warning("could not remove a webhook (%s); polling anyway", exc)
+        polling = application.bot_data["settings"].poll_updates
+        if polling:
+            try:  # a webhook left from webhook mode would make getUpdates fail with a Conflict
+                await application.bot.delete_webhook(drop_pending_updates=False)
+            except TelegramError as exc:
+                log.warning("could not remove a webhook (%s); polling anyway", exc)
         await application.start()
-        log.info("eventbot is polling as @%s", application.bot.username)
         try:
-            await poll(application, stop)
+            if polling:
+                log.info("eventbot is polling as @%s", application.bot.username)
+                await poll(application, stop)
+            else:  # another worker polls; this one handles what it stores in the shared inbox
+                log.info("eventbot is handling stored updates as @%s (POLL_UPDATES=false)", application.bot.username)
+                await stop.wait()
         finally:
             await intake_of(application).stop()  # updates in flight finish while the bot can still answer
             await application.stop()

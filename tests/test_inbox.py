@@ -158,3 +158,37 @@ async def test_a_dead_workers_chats_are_taken_over(make_app, api, db, add_event,
         handled = (await session.execute(select(func.count()).select_from(InboxUpdate)
                                           .where(InboxUpdate.done_at.is_not(None)))).scalar_one()
     assert handled == 2
+
+
+async def test_a_worker_that_does_not_poll_handles_what_the_poller_stored(tmp_path, database_url, db, add_event):
+    """POLL_UPDATES=false: the process never calls getUpdates, and answers the updates another
+    process (here: the test) stored in the shared inbox."""
+    import signal
+    import sys
+
+    from tests.conftest import TOKEN
+
+    await add_event("Jazz Night")
+    with FakeBotApiServer() as server:
+        env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), "BOT_TOKEN": TOKEN,
+               "DATABASE_URL": database_url, "TELEGRAM_BASE_URL": server.url, "LOG_LEVEL": "WARNING",
+               "DEFAULT_LANGUAGE": "en", "POLL_UPDATES": "false"}
+        bot = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+                                                   stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        try:
+            alice = {"id": 1001, "is_bot": False, "first_name": "Alice", "language_code": "en"}
+            update = {"update_id": 5001, "message": {
+                "message_id": 1, "date": int(time.time()), "chat": {"id": 1001, "type": "private"}, "from": alice,
+                "text": "/events", "entities": [{"type": "bot_command", "offset": 0, "length": 7}]}}
+            await db.prepare_inbox()
+            async with db.queue() as session:
+                await inbox.store(session, [inbox.Delivered(5001, 1001, update)])
+            await _until(lambda: _chat(server, 1001), "the stored update to be answered", timeout=30)
+            assert "Upcoming events" in _chat(server, 1001)[0]
+            with server.lock:
+                assert not server.api.sent("getUpdates")
+        finally:
+            bot.send_signal(signal.SIGTERM)
+            await asyncio.wait_for(bot.wait(), 15)
+        output = (await bot.stdout.read()).decode()
+        assert bot.returncode == 0 and "Traceback" not in output, output

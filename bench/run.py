@@ -29,9 +29,11 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 
 FULL = dict(tp_users=200, tp_waves=5, sell_users=1000, sell_seats=100, big_events=10_000, big_bookings=1_000_000,
-            scale_users=100, poster=(6000, 4000), poster_repeat=3, mem_users=1000, mem_concurrent=200)
+            scale_users=100, poster=(6000, 4000), poster_repeat=3, mem_users=1000, mem_concurrent=200,
+            intake_users=300)
 QUICK = dict(tp_users=20, tp_waves=1, sell_users=50, sell_seats=10, big_events=300, big_bookings=20_000,
-             scale_users=8, poster=(1500, 1000), poster_repeat=1, mem_users=20, mem_concurrent=20, mem_big=False)
+             scale_users=8, poster=(1500, 1000), poster_repeat=1, mem_users=20, mem_concurrent=20, mem_big=False,
+             intake_users=20)
 
 
 def machine() -> dict:
@@ -306,6 +308,34 @@ def run_posters(cfg: dict, report: Report, log) -> None:
     report.raw["posters"] = {"process": ours, "plain": plain}
 
 
+def run_intake(cfg: dict, work: Path, report: Report, log) -> None:
+    from bench import intake
+
+    users = cfg["intake_users"]
+    log(f"6. intake: {users} users × 3 updates, polled over HTTP and stored in the inbox vs handed over directly ...")
+    polled = asyncio.run(intake.polled(data.fresh_sqlite(work / "intake-polled.db"), users))
+    direct = asyncio.run(intake.direct(data.fresh_sqlite(work / "intake-direct.db"), users))
+    ratio = polled["ups"] / direct["ups"]
+    report.row("6 intake", f"polling + inbox, {users} users × 3 updates, SQLite", f"{polled['ups']:.0f} updates/s",
+               f"direct {direct['ups']:.0f} updates/s", "", None)
+    report.row("6 intake", "polling + inbox / direct", f"{ratio:.0%}", "", "", None)
+    report.sections.append("\n".join([
+        "## 6. The update intake",
+        "",
+        f"{users} users each send /start, /events, /mybookings ({polled['updates']} updates), all waiting at a fake "
+        "Bot API over real HTTP (`tests/fake_server.py`). Through the production path — long polling, each batch "
+        "stored in the inbox before it is acknowledged, each chat's updates handled from there in order "
+        "(`bot/polling.py`, `bot/intake.py`) — against the same updates handed to `process_update` directly "
+        "(each chat in order, through the bot's update processor).",
+        "",
+        f"- polling + inbox: **{polled['updates']} updates in {polled['seconds']:.2f} s = {polled['ups']:.0f} updates/s**",
+        f"- direct: {direct['updates']} updates in {direct['seconds']:.2f} s = {direct['ups']:.0f} updates/s",
+        f"- the intake keeps **{ratio:.0%}** of the direct rate (the rest: the inbox's writes, a claim and a "
+        "'done' mark per chat and update, and the HTTP round trips of getUpdates and every answer)",
+    ]))
+    report.raw["intake"] = {"polled": polled, "direct": direct}
+
+
 def run_memory(cfg: dict, work: Path, report: Report, log, big_file: Path | None) -> None:
     log("5. memory: one bot process after the throughput flow, and with the big catalogue ...")
     small_url = data.fresh_sqlite(work / "memory.db")
@@ -348,7 +378,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--direct", action="store_true",
                         help="call app.process_update directly (no bound on concurrent updates) instead of going "
                              "through the bot's update processor as production does")
-    parser.add_argument("--only", default="1,2,3,4,5", help="which parts, e.g. 1,3")
+    parser.add_argument("--only", default="1,2,3,4,5,6", help="which parts, e.g. 1,3")
     args = parser.parse_args(argv)
     cfg = QUICK if args.quick else FULL
     harness.VIA_PROCESSOR = not args.direct
@@ -373,6 +403,8 @@ def main(argv: list[str] | None = None) -> int:
             timed(log, run_posters, cfg, report, log)
         if "5" in parts:
             timed(log, run_memory, cfg, work, report, log, big_file)
+        if "6" in parts:
+            timed(log, run_intake, cfg, work, report, log)
     took = time.perf_counter() - started
     print(report.table())
     chart_path = args.out / "results.png"

@@ -192,3 +192,54 @@ async def test_a_worker_that_does_not_poll_handles_what_the_poller_stored(tmp_pa
             await asyncio.wait_for(bot.wait(), 15)
         output = (await bot.stdout.read()).decode()
         assert bot.returncode == 0 and "Traceback" not in output, output
+
+
+@pytest.mark.skipif(bool(os.environ.get("TEST_DATABASE_URL")), reason="SQLite's file lock; PostgreSQL locks rows")
+async def test_updates_are_stored_and_answered_while_another_process_holds_the_write_lock(
+        app, api, db, add_event, database_url):
+    """A backup, a migration or the sqlite3 shell holds the events database's write lock. Alice's
+    Confirm, taken in through the inbox, waits for it; Bob's /events and card, arriving after, are
+    stored and answered while the lock is still held; Alice is booked once it is released."""
+    import sqlite3
+    import threading
+
+    from tests.helpers import active_bookings, hall
+
+    event = await add_event("Jazz Night", hall="2x5")
+    alice, bob = User(app, api, 1001, "Alice"), User(app, api, 1002, "Bob")
+    await bob.send("/events")
+    await alice.send(f"/start event_{event.id}")
+    await alice.tap("Book a seat")
+    free, _ = hall(alice.last())
+    await alice.tap(data=free["A1"])
+    confirm = alice.tap_update(alice.button("Confirm")["callback_data"])
+
+    holding, release, order = threading.Event(), threading.Event(), []
+
+    def other_process() -> None:
+        connection = sqlite3.connect(database_url.split("///", 1)[1], isolation_level=None)
+        connection.execute("BEGIN IMMEDIATE")
+        holding.set()
+        release.wait(timeout=10)  # the bound only ends the test if the bot is stuck
+        order.append("lock released")
+        connection.execute("COMMIT")
+        connection.close()
+
+    holder = threading.Thread(target=other_process)
+    holder.start()
+    await asyncio.to_thread(holding.wait)
+    intake = intake_of(app)
+    try:
+        await intake.accept([confirm])
+        bob_sent = len(api.chat(1002))
+        await intake.accept([bob.message_update("/events")])
+        await _until(lambda: len(api.chat(1002)) > bob_sent, "Bob's answer while the lock is held")
+        await bob.tap("Jazz Night")
+        order.append("bob answered")
+        assert "Booked!" not in alice.screen()  # Alice's booking is still waiting for the lock
+    finally:
+        release.set()
+        await asyncio.to_thread(holder.join)
+    await _until(lambda: "Booked!" in alice.screen(), "Alice's booking after the lock went")
+    assert order == ["bob answered", "lock released"]
+    assert [label for _, _, label in await active_bookings(db, event.id)] == ["A1"]

@@ -76,7 +76,7 @@ async def apply_answer(update: Update, context: Context, value: drafts.Answer | 
                                               update_id=update.update_id, report_to=update.effective_chat.id)
             screens = await draft_screens(context, session, answered.draft) if answered.draft else None
     except drafts.Invalid as exc:
-        await present_current(update, context, admin_views.problem_text(context.lang, exc.field, exc.reason))
+        await present_current(update, context, admin_views.problem_text(context.lang, exc.field, exc.reason, exc.details))
         return
     except DuplicateUpdate:  # Telegram delivered this message again: show where things stand
         await present_current(update, context)
@@ -106,7 +106,7 @@ async def on_poster(update: Update, context: Context) -> None:
     try:
         poster = await read_poster(update.effective_message, context)
     except drafts.Invalid as exc:
-        await present_current(update, context, admin_views.problem_text(context.lang, "poster", exc.reason))
+        await present_current(update, context, admin_views.problem_text(context.lang, "poster", exc.reason, exc.details))
         return
     await apply_answer(update, context, poster)
 
@@ -115,11 +115,14 @@ async def on_announcement_text(update: Update, context: Context) -> None:
     """The admin wrote the announcement: keep it (their formatting too) and ask before sending."""
     message, lang = update.effective_message, context.lang
     try:
-        async with context.db.write() as session:
+        # Recorded with the update: Telegram delivering this message again must not ask "send it?" again.
+        async with context.db.write(update_id=update.update_id) as session:
             draft = await drafts.get(session, update.effective_user.id, drafts.EDIT)
             written = await manage.write_announcement(session, draft, message.text_html if message.text else None)
-    except drafts.Invalid:
-        await present_current(update, context, t(lang, "adm.bad.announce"))
+    except drafts.Invalid as exc:
+        await present_current(update, context, admin_views.problem_text(lang, exc.field, exc.reason, exc.details))
+        return
+    except DuplicateUpdate:  # the admin was asked the first time; a second prompt would only confuse
         return
     if written.outcome is not Outcome.DONE:
         await send(update.effective_chat.id, context, Screen(t(lang, "adm.not_found")))

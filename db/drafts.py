@@ -7,8 +7,10 @@ admin was. Every function here runs inside the caller's unit of work and never c
 from __future__ import annotations
 
 import enum
+import html
 import re
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -55,12 +57,14 @@ FIELD_KEYS = {
 
 
 class Invalid(ValueError):
-    """The answer does not fit the question; `field` says which hint to show."""
+    """The answer does not fit the question; `field` says which hint to show, `details` what the hint
+    needs to say exactly what was wrong (the length of a text, the time that does not exist)."""
 
-    def __init__(self, field: str, reason: str = "") -> None:
+    def __init__(self, field: str, reason: str = "", details: Mapping[str, object] | None = None) -> None:
         super().__init__(f"{field}: {reason}" if reason else field)
         self.field = field
         self.reason = reason
+        self.details = dict(details or {})
 
 
 @dataclass(frozen=True)
@@ -89,11 +93,23 @@ Answer = str | Location | Venue
 
 # --- one answer at a time ---------------------------------------------------------------------------
 
+# Characters that draw nothing: format controls (zero-width space, joiners, bidi overrides like U+202E),
+# spaces and separators, control codes, and the blanks that Unicode files as letters or symbols (the
+# Braille blank, the Hangul fillers). Combining marks draw only on a letter before them.
+INVISIBLE_CATEGORIES = frozenset({"Cf", "Zs", "Zl", "Zp", "Cc", "Mn", "Me"})
+BLANKS = frozenset("\u2800\u3164\u115f\u1160\uffa0")
+
+
+def visible(text: str) -> bool:
+    """Whether the text shows anything at all: a title of only U+200B looks like no title."""
+    return any(ch not in BLANKS and unicodedata.category(ch) not in INVISIBLE_CATEGORIES for ch in text)
+
+
 def _text(answer: Answer, field: str, limit: int) -> str:
     if not isinstance(answer, str):
         raise Invalid(field, "text expected")
     text = answer.replace("\x00", "").strip()  # PostgreSQL text can't hold NUL
-    if not text:
+    if not visible(text):
         raise Invalid(field, "empty")
     if len(text) > limit:
         raise Invalid(field, "too long")
@@ -113,6 +129,10 @@ def parse_when(text: str, tz: str, now: datetime | None = None) -> datetime:
         except ValueError:
             continue
         starts = naive.replace(tzinfo=ZoneInfo(tz)).astimezone(ZoneInfo("UTC"))
+        if starts.astimezone(ZoneInfo(tz)).replace(tzinfo=None) != naive:
+            # The clocks jumped over this wall time (02:30 on a spring-forward night); zoneinfo would
+            # quietly move it by an hour. An hour that happens twice is taken the first time.
+            raise Invalid("when", "gap", {"local": naive, "zone": tz})
         if starts <= now:
             raise Invalid("when", "past")
         if starts - now > MAX_AHEAD:
@@ -151,18 +171,18 @@ def read_answer(field: str, answer: Answer, *, tz: str, now: datetime | None = N
         return {"category": value}
     if field == "when":
         return {"starts_at": parse_when(_text(answer, field, 64), tz, now).isoformat()}
-    if isinstance(answer, Venue):  # PostgreSQL text can't hold NUL
-        answer = Venue(answer.title.replace("\x00", ""), answer.address.replace("\x00", ""), answer.latitude,
-                       answer.longitude)
+    if isinstance(answer, Venue):
+        # PostgreSQL text can't hold NUL; a forwarded venue can carry any title, so fall back on what shows.
+        title, address = answer.title.replace("\x00", "").strip(), answer.address.replace("\x00", "").strip()
+        address = address if visible(address) else Location(answer.latitude, answer.longitude).as_text()
+        answer = Venue(title if visible(title) else address, address, answer.latitude, answer.longitude)
     if field == "venue":
         if isinstance(answer, Venue):  # a shared place answers the address too
-            return {"venue_name": answer.title.strip()[:VENUE_MAX] or answer.address[:VENUE_MAX],
-                    "venue_address": answer.address.strip()[:ADDRESS_MAX]}
+            return {"venue_name": answer.title[:VENUE_MAX], "venue_address": answer.address[:ADDRESS_MAX]}
         return {"venue_name": _text(answer, field, VENUE_MAX)}
     if field == "address":
         if isinstance(answer, Venue):
-            return {"venue_address": (answer.address.strip() or Location(answer.latitude, answer.longitude)
-                                      .as_text())[:ADDRESS_MAX]}
+            return {"venue_address": answer.address[:ADDRESS_MAX]}
         if isinstance(answer, Location):
             return {"venue_address": answer.as_text()}
         return {"venue_address": _text(answer, field, ADDRESS_MAX)}
@@ -179,12 +199,15 @@ def read_answer(field: str, answer: Answer, *, tz: str, now: datetime | None = N
 
 def read_announcement(text_html: str | None) -> str:
     """An announcement as Telegram-safe HTML (the message's own formatting kept), or Invalid."""
-    text_html = (text_html or "").replace("\x00", "")  # PostgreSQL text can't hold NUL
-    if not text_html.strip():
+    text_html = (text_html or "").replace("\x00", "").strip()  # PostgreSQL text can't hold NUL
+    if not text_html:
         raise Invalid("announce", "text expected")
-    if len(text_html) > ANNOUNCE_MAX:
-        raise Invalid("announce", "too long")
-    return text_html.strip()
+    # Telegram's HTML is tags around escaped text: drop the tags, unescape, and see what is left to read.
+    if not visible(html.unescape(re.sub(r"<[^>]*>", "", text_html))):
+        raise Invalid("announce", "empty")
+    if len(text_html) > ANNOUNCE_MAX:  # counted with the markup: that is what must fit in the letter
+        raise Invalid("announce", "too long", {"length": len(text_html)})
+    return text_html
 
 
 # --- the draft's state machine -------------------------------------------------------------------------

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from views.texts import t
-from db import booking
-from db.models import Booking, Event, Seat
+from db import booking, drafts
+from db.models import Booking, Event, EventDraft, Seat
 from db.users import upsert_user
 from bot import outbox as outbox_worker
 from tests.conftest import ADMIN_ID
@@ -286,3 +286,50 @@ async def test_new_poster_and_category_for_a_published_event(app, api, user, db,
     async with db.read() as session:
         stored = (await session.execute(select(Event))).scalar_one()
     assert stored.category == "cinema" and stored.poster_id is not None
+
+
+async def announcement_draft(db) -> tuple[str, dict]:
+    async with db.read() as session:
+        draft = (await session.execute(select(EventDraft).where(EventDraft.admin_id == ADMIN_ID))).scalar_one()
+    return draft.step, draft.data
+
+
+async def test_an_announcement_delivered_three_times_asks_once(app, api, user, db, add_event):
+    event = await add_event("Jazz Night", hall="3x5")
+    await book(db, 1001, event.id, ["A1"], name="Alice")
+    admin = user(ADMIN_ID, "Olga")
+    await open_card(admin, "Jazz Night")
+    await admin.tap("Message attendees")
+    start = len(api.calls)
+    message = admin.message_update("Doors open at 18:00")
+    for _ in range(3):  # the same update_id each time: a webhook retry, or polling after a crash
+        await app.process_update(message)
+    to_admin = [c for c in api.calls[start:] if c.chat_id == ADMIN_ID]
+    assert [c.method for c in to_admin] == ["sendMessage"]
+    assert "This goes to 1 attendee(s)" in to_admin[0].text and "Doors open at 18:00" in to_admin[0].text
+    assert await announcement_draft(db) == (drafts.ANNOUNCE_CONFIRM, {"text": "Doors open at 18:00"})
+    await admin.tap("Send")
+    await outbox_worker.drain_all(app)
+    assert len(received(api, 1001, "Doors open")) == 1
+
+
+async def test_an_announcement_too_long_or_blank_is_explained_and_asked_again(app, api, user, db, add_event):
+    event = await add_event("Jazz Night", hall="3x5")
+    await book(db, 1001, event.id, ["A1"], name="Alice")
+    admin = user(ADMIN_ID, "Olga")
+    await open_card(admin, "Jazz Night")
+    await admin.tap("Message attendees")
+    await admin.send("x" * (drafts.ANNOUNCE_MAX + 1))
+    assert "3501 characters long" in admin.screen() and "the limit is 3500" in admin.screen(), admin.screen()
+    # Formatting counts: what goes out is HTML, and it must fit in one message with the title.
+    bold = "y" * (drafts.ANNOUNCE_MAX - 3)
+    await admin.send(bold, entities=[{"type": "bold", "offset": 0, "length": len(bold)}])
+    assert f"{drafts.ANNOUNCE_MAX + 4} characters long" in admin.screen(), admin.screen()
+    for blank in ("\u200b\u200b", "\u2800", "\u202e", "\u3164"):
+        await admin.send(blank)
+        assert t("en", "adm.bad.announce") in admin.screen(), admin.screen()
+    assert not [c for c in api.sent("sendMessage", ADMIN_ID) if "This goes to" in c.text]
+    assert await announcement_draft(db) == (drafts.ANNOUNCE, {})
+    await admin.send("x" * drafts.ANNOUNCE_MAX)  # at the limit: fine
+    assert "This goes to 1 attendee(s)" in admin.screen()
+    assert (await announcement_draft(db))[0] == drafts.ANNOUNCE_CONFIRM

@@ -282,3 +282,50 @@ async def test_a_redelivered_answer_or_tap_counts_once(app, api, user, db):
     await app.process_update(publish)
     await app.process_update(publish)
     assert await count(db, Event) == 1 and await count(db, EventDraft) == 0
+
+
+@pytest.mark.parametrize("blank", ["\u200b\u200b", "\u2800", "\u202e", "\u3164 \u115f\u1160\uffa0", "\u200d\u0301"])
+async def test_a_title_of_only_invisible_characters_is_asked_again(app, api, user, db, blank):
+    admin = user(ADMIN_ID, "Olga")
+    await admin.send("/addevent")
+    await admin.send(blank)
+    assert "Title: there are only invisible characters" in admin.screen(), admin.screen()
+    assert "Step 1 of 9" in admin.screen()
+    async with db.read() as session:
+        draft = (await session.execute(select(EventDraft))).scalar_one()
+    assert draft.step == "title" and draft.data == {}
+    await admin.send("Jazz Night")
+    await admin.send(blank)  # the description, the venue and the address are read the same way
+    assert "Description: there are only invisible characters" in admin.screen() and "Step 2 of 9" in admin.screen()
+
+
+def spring_forward(zone: ZoneInfo) -> datetime:
+    """02:30 of the next night (two days away or more) on which the zone's clocks jump from 02:00 to 03:00."""
+    day = datetime.now(zone).replace(tzinfo=None, hour=2, minute=30, second=0, microsecond=0) + timedelta(days=2)
+    while day.replace(hour=0, tzinfo=zone).utcoffset() >= day.replace(hour=5, tzinfo=zone).utcoffset():
+        day += timedelta(days=1)
+    return day
+
+
+async def test_a_time_the_clocks_skip_is_asked_again(make_app, api, db):
+    berlin = ZoneInfo("Europe/Berlin")
+    app = await make_app(timezone="Europe/Berlin")
+    admin = User(app, api, ADMIN_ID, "Olga")
+    await admin.send("/addevent")
+    await admin.send("Jazz Night")
+    await admin.send("Live jazz.")
+    await admin.tap("Concert")
+    gap = spring_forward(berlin)
+    await admin.send(gap.strftime("%d.%m.%Y %H:%M"))
+    month = t("en", "months").split(",")[gap.month - 1]
+    assert f"There is no 02:30 on {gap.day} {month} {gap.year} in Europe/Berlin" in admin.screen(), admin.screen()
+    assert "Step 4 of 9" in admin.screen()
+    async with db.read() as session:
+        draft = (await session.execute(select(EventDraft))).scalar_one()
+    assert draft.step == "when" and "starts_at" not in draft.data
+    await admin.send(gap.strftime("%d.%m.%Y 03:30"))  # after the jump: a real time
+    assert "Step 5 of 9" in admin.screen()
+    async with db.read() as session:
+        draft = (await session.execute(select(EventDraft))).scalar_one()
+    starts = datetime.fromisoformat(draft.data["starts_at"])
+    assert starts.astimezone(berlin).replace(tzinfo=None) == gap.replace(hour=3)

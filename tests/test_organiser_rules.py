@@ -3,7 +3,8 @@ forgotten edit, halls and prices that can't be stored, posters Telegram would re
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
@@ -100,3 +101,57 @@ def test_a_poster_telegram_would_refuse_is_refused_at_upload():
 def test_a_language_we_dont_speak_gets_the_configured_default():
     assert language_for("de", "ru") == "ru" and language_for("de", "en") == "en"
     assert language_for("kk", "en") == "ru" and language_for("en-GB", "ru") == "en"
+
+
+NEW_YEAR_2026 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("text, zone", [("29.03.2026 02:30", "Europe/Berlin"), ("29.03.2026 02:00", "Europe/Berlin"),
+                                        ("2026-03-08 02:59", "America/New_York")])
+def test_a_local_time_the_clocks_skip_is_refused_not_shifted(text, zone):
+    with pytest.raises(drafts.Invalid) as caught:
+        drafts.parse_when(text, zone, now=NEW_YEAR_2026)
+    assert (caught.value.field, caught.value.reason) == ("when", "gap")
+    hint = problem_text("en", "when", "gap", caught.value.details)
+    assert f"There is no {text[-5:]} on" in hint and zone in hint and "clocks jump forward" in hint
+    assert f"не бывает {text[-5:]}" in problem_text("ru", "when", "gap", caught.value.details)
+
+
+def test_the_hours_around_a_clock_change_are_read_as_written():
+    berlin = ZoneInfo("Europe/Berlin")
+    for text in ("29.03.2026 01:59", "29.03.2026 03:00", "25.10.2026 01:30", "25.10.2026 03:00"):
+        starts = drafts.parse_when(text, "Europe/Berlin", now=NEW_YEAR_2026)
+        assert starts.astimezone(berlin).strftime("%d.%m.%Y %H:%M") == text
+    # 02:30 on the autumn night happens twice: the first one (still summer time, UTC+2) is taken.
+    assert drafts.parse_when("25.10.2026 02:30", "Europe/Berlin", now=NEW_YEAR_2026) == \
+        datetime(2026, 10, 25, 0, 30, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("blank", ["\u200b", "\u2800", "\u202e\u202c", "\u3164", "\ufeff \u00a0\u2028", "\u0301"])
+def test_text_answers_with_nothing_visible_are_empty(blank):
+    for field in ("title", "description", "venue", "address"):
+        with pytest.raises(drafts.Invalid) as caught:
+            drafts.read_answer(field, blank, tz="Asia/Almaty")
+        assert caught.value.reason == "empty"
+    with pytest.raises(drafts.Invalid) as caught:
+        drafts.read_announcement(f"<b>{blank}</b>")
+    assert caught.value.reason == "empty"
+    # Visible text with those characters in it is the admin's business.
+    assert drafts.read_answer("title", f"Jazz{blank}Night", tz="Asia/Almaty") == {"title": f"Jazz{blank}Night"}
+    assert drafts.read_answer("title", "é", tz="Asia/Almaty") == {"title": "é"}
+
+
+def test_a_shared_place_with_an_invisible_name_is_named_by_its_address():
+    place = drafts.Venue("\u200b", "Abay Ave 43", 43.2, 76.9)
+    assert drafts.read_answer("venue", place, tz="Asia/Almaty") == {"venue_name": "Abay Ave 43",
+                                                                  "venue_address": "Abay Ave 43"}
+    nowhere = drafts.Venue("\u2800", "\u202e", 43.2, 76.9)
+    assert drafts.read_answer("venue", nowhere, tz="Asia/Almaty") == {"venue_name": "43.20000, 76.90000",
+                                                                    "venue_address": "43.20000, 76.90000"}
+
+
+def test_an_announcement_too_long_says_how_long():
+    with pytest.raises(drafts.Invalid) as caught:
+        drafts.read_announcement("a &amp; b " * 400)
+    assert caught.value.reason == "too long" and caught.value.details == {"length": len(("a &amp; b " * 400).strip())}
+    assert "limit is 3500" in problem_text("en", "announce", "too long", caught.value.details)

@@ -2,6 +2,9 @@
 admin card, attendees, and the messages attendees get. Pure functions, data in, Screen out."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
+
 from telegram import InlineKeyboardButton as Button
 from telegram import InlineKeyboardMarkup as Markup
 
@@ -61,12 +64,18 @@ def ask_text(lang: str, field: str, tz: str) -> str:
     return t(lang, f"adm.ask.{field}", **values)
 
 
-def problem_text(lang: str, field: str, reason: str = "") -> str:
-    """What was expected, for a wrong answer to `field` (reason: the rule's or Pillow's word for why)."""
+def problem_text(lang: str, field: str, reason: str = "", details: Mapping[str, object] | None = None) -> str:
+    """What was expected, for a wrong answer to `field` (reason: the rule's or Pillow's word for why;
+    details: what the rule measured, for hints that name it)."""
+    details = details or {}
     limits = {"title": drafts.TITLE_MAX, "description": drafts.DESCRIPTION_MAX, "venue": drafts.VENUE_MAX,
               "address": drafts.ADDRESS_MAX}
     if field == "when" and reason in ("past", "too far"):
         return t(lang, "adm.bad.when_past" if reason == "past" else "adm.bad.when_far")
+    if field == "when" and reason == "gap" and isinstance(details.get("local"), datetime):
+        local = details["local"]
+        return t(lang, "adm.bad.when_gap", time=local.strftime("%H:%M"), day=local.day,
+                 month=t(lang, "months").split(",")[local.month - 1], year=local.year, zone=esc(details["zone"]))
     if field == "price" and reason == "currency":
         return t(lang, "adm.bad.price_currency", currencies=", ".join(drafts.CURRENCIES))
     if field == "hall":
@@ -76,10 +85,18 @@ def problem_text(lang: str, field: str, reason: str = "") -> str:
         why = t(lang, f"hall.{key}", part=esc(part), rows=hall.MAX_ROWS, seats=hall.MAX_SEATS_PER_ROW,
                 total=hall.MAX_SEATS) if f"hall.{key}" in CATALOGS["en"] else esc(reason)
         return t(lang, "adm.bad.hall", reason=why)
+    if field == "poster" and reason == "too_big_to_open" and details:
+        return t(lang, "adm.bad.poster_too_big_to_open", width=details["width"], height=details["height"],
+                 needed=details["needed_mb"], limit=posters.MAX_DECODED_BYTES // 1_000_000,
+                 megapixels=details["max_megapixels"])
     if field == "poster" and reason in ("too_big", "not_image", "too_many_pixels", "too_small", "bad_shape"):
         return t(lang, f"adm.bad.poster_{reason}", megapixels=posters.MAX_PIXELS // 1_000_000,
                  min_side=posters.MIN_SIDE)
+    if field == "announce" and reason == "too long":
+        return t(lang, "adm.bad.announce_long", limit=drafts.ANNOUNCE_MAX, length=details.get("length", "?"))
     if field in limits:
+        if reason == "empty":  # only invisible characters: "up to 200 characters" would not say what is wrong
+            return t(lang, "adm.bad.invisible", field=t(lang, f"adm.field.{field}"))
         return t(lang, f"adm.bad.{field}", limit=limits[field])
     return t(lang, f"adm.bad.{field}") if field in drafts.FIELDS or field == "announce" else t(lang, "adm.bad.poster")
 

@@ -87,8 +87,9 @@ async def tap_screens(context: Context, session, draft, result: TapResult) -> li
             return [admin_views.published(lang, result.event, event_link(context.bot.username, result.event.id))]
         case Tapped.DISCARDED:
             return [Screen(t(lang, "adm.discarded"))]
-    problem = admin_views.problem_text(lang, result.problem.field, result.problem.reason) if result.problem else ""
-    return await draft_screens(context, session, draft, problem)
+    problem = result.problem
+    notice = admin_views.problem_text(lang, problem.field, problem.reason, problem.details) if problem else ""
+    return await draft_screens(context, session, draft, notice)
 
 
 def draft_tap(button_type: type[ButtonData], move: Move) -> Callable[[Update, Context], Awaitable[None]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 from telegram import Message, Update
 from telegram.constants import ChatAction
@@ -28,6 +29,9 @@ from views.screen import Screen
 from views.texts import t
 
 log = logging.getLogger(__name__)
+# Posters decode in threads of their own, as many as images.posters decodes at once: uploads queue
+# here, not in threads of the loop's default executor (which DNS look-ups share) blocked on its limit.
+POSTER_THREADS = ThreadPoolExecutor(max_workers=posters.MAX_DECODES, thread_name_prefix="poster")
 
 
 def answer_from(message: Message) -> drafts.Answer | None:
@@ -57,9 +61,10 @@ async def read_poster(message: Message, context: Context) -> Poster:
         raise drafts.Invalid("poster", "too_big" if "too big" in str(exc).lower() else "not_image") from None
     try:
         # Decoding and resizing is CPU work; off the event loop, other chats keep being answered.
-        return events.new_poster(await asyncio.to_thread(posters.process, data))
+        processed = await asyncio.get_running_loop().run_in_executor(POSTER_THREADS, posters.process, data)
     except posters.PosterError as exc:
-        raise drafts.Invalid("poster", exc.reason) from None
+        raise drafts.Invalid("poster", exc.reason, exc.details) from None
+    return events.new_poster(processed)
 
 
 async def apply_answer(update: Update, context: Context, value: drafts.Answer | Poster | None) -> None:
@@ -76,7 +81,7 @@ async def apply_answer(update: Update, context: Context, value: drafts.Answer | 
                                               update_id=update.update_id, report_to=update.effective_chat.id)
             screens = await draft_screens(context, session, answered.draft) if answered.draft else None
     except drafts.Invalid as exc:
-        await present_current(update, context, admin_views.problem_text(context.lang, exc.field, exc.reason))
+        await present_current(update, context, admin_views.problem_text(context.lang, exc.field, exc.reason, exc.details))
         return
     except DuplicateUpdate:  # Telegram delivered this message again: show where things stand
         await present_current(update, context)
@@ -106,7 +111,8 @@ async def on_poster(update: Update, context: Context) -> None:
     try:
         poster = await read_poster(update.effective_message, context)
     except drafts.Invalid as exc:
-        await present_current(update, context, admin_views.problem_text(context.lang, "poster", exc.reason))
+        notice = admin_views.problem_text(context.lang, "poster", exc.reason, exc.details)
+        await present_current(update, context, notice)
         return
     await apply_answer(update, context, poster)
 
@@ -115,11 +121,14 @@ async def on_announcement_text(update: Update, context: Context) -> None:
     """The admin wrote the announcement: keep it (their formatting too) and ask before sending."""
     message, lang = update.effective_message, context.lang
     try:
-        async with context.db.write() as session:
+        # Recorded with the update: Telegram delivering this message again must not ask "send it?" again.
+        async with context.db.write(update_id=update.update_id) as session:
             draft = await drafts.get(session, update.effective_user.id, drafts.EDIT)
             written = await manage.write_announcement(session, draft, message.text_html if message.text else None)
-    except drafts.Invalid:
-        await present_current(update, context, t(lang, "adm.bad.announce"))
+    except drafts.Invalid as exc:
+        await present_current(update, context, admin_views.problem_text(lang, exc.field, exc.reason, exc.details))
+        return
+    except DuplicateUpdate:  # the admin was asked the first time; a second prompt would only confuse
         return
     if written.outcome is not Outcome.DONE:
         await send(update.effective_chat.id, context, Screen(t(lang, "adm.not_found")))

@@ -174,6 +174,10 @@ TEXTS: dict[str, str] = {
     "adm.bad.when": "❗ I couldn't read that as a date and time. Write it like <code>25.12.2026 19:00</code>.",
     "adm.bad.when_past": "❗ That moment has already passed; the event must be in the future.",
     "adm.bad.when_far": "❗ That is more than three years away; please check the year.",
+    "adm.bad.when_gap": (
+        "❗ There is no {time} on {day} {month} {year} in {zone}: the clocks jump forward that night. "
+        "Please pick another time."
+    ),
     "adm.bad.venue": "❗ The venue's name should be text, up to {limit} characters.",
     "adm.bad.address": "❗ Send the address as text (up to {limit} characters) or a location pin.",
     "adm.bad.hall": "❗ I couldn't build a hall from that ({reason}). Write it like <code>10x12</code> or <code>A:10 B:12</code>.",
@@ -192,8 +196,18 @@ TEXTS: dict[str, str] = {
     "adm.bad.poster_not_image": "❗ That file isn't a picture I can read (or it is damaged). Send a JPEG, PNG or WebP.",
     "adm.bad.poster_too_many_pixels": "❗ That picture is too large in pixels (over {megapixels} megapixels).",
     "adm.bad.poster_too_small": "❗ That picture is too small; it needs at least {min_side} px on the short side.",
+    "adm.bad.poster_too_big_to_open": (
+        "❗ That picture is too big for me to open: {width}×{height} pixels would take about {needed} MB of "
+        "memory (the limit is {limit} MB). Send it as a photo rather than a file, or a smaller version "
+        "(up to about {megapixels} megapixels for this kind of file)."
+    ),
     "adm.bad.poster_bad_shape": "❗ That picture is too long and thin for Telegram (more than 20:1). Please crop it.",
     "adm.bad.announce": "❗ Write the announcement as a text message.",
+    "adm.bad.announce_long": (
+        "❗ That announcement is {length} characters long with its formatting; the limit is {limit}. "
+        "Please shorten it and send it again."
+    ),
+    "adm.bad.invisible": "❗ {field}: there are only invisible characters in that. Please write it in words.",
     "adm.btn.skip_poster": "➡ No poster",
     "adm.btn.publish": "✅ Publish",
     "adm.btn.edit": "✏️ Edit",

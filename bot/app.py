@@ -63,6 +63,12 @@ class EventBot(ExtBot):
             raise
 
 
+def open_database(settings: Settings) -> Database:
+    """The database with the pool the settings size."""
+    return Database(settings.database_url, pool_size=settings.database_pool_size,
+                    max_overflow=settings.database_max_overflow, pool_timeout=settings.database_pool_timeout)
+
+
 def build_application(
     settings: Settings,
     *,
@@ -94,7 +100,7 @@ def build_application(
         .build()
     )
     application.bot_data["settings"] = settings
-    application.bot_data["db"] = database or Database(settings.database_url)
+    application.bot_data["db"] = database or open_database(settings)
     application.bot_data["migrate"] = migrate
     registry.register(application)
     if application.job_queue is not None:

@@ -10,6 +10,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.logs import redact
+from db.session import MAX_OVERFLOW, POOL_SIZE, POOL_TIMEOUT
 
 # The shape BotFather hands out: "<bot id>:<35 url-safe characters>".
 TOKEN_PATTERN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
@@ -20,6 +21,12 @@ class Settings(BaseSettings):
 
     bot_token: SecretStr | None = None
     database_url: str = "sqlite+aiosqlite:///./eventbot.db"
+    # Database connections of one bot process: kept open, opened on top under load, and how long an
+    # update waits for one when all are busy. With N processes on one PostgreSQL server keep
+    # N x (pool + overflow) + a few under its max_connections (README, "How many workers").
+    database_pool_size: int = Field(default=POOL_SIZE, ge=1)
+    database_max_overflow: int = Field(default=MAX_OVERFLOW, ge=0)
+    database_pool_timeout: float = Field(default=POOL_TIMEOUT, gt=0)
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     timezone: str = "Asia/Almaty"
     telegram_base_url: str | None = None

@@ -16,7 +16,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from sqlalchemy import delete, event, insert
+from sqlalchemy import delete, event, insert, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -120,6 +120,21 @@ class Database:
             except BaseException:
                 await session.rollback()
                 raise
+
+    async def check_writable(self) -> None:
+        """Raise unless the database can be reached and takes writes, proven by one rolled back.
+
+        Reads alone would pass on a read-only SQLite file (or a PostgreSQL standby): the bot would
+        start, answer /events, and fail every new user and every booking."""
+        async with self.engine.connect() as connection:
+            if self.sqlite:
+                await connection.execution_options(sqlite_write=True)
+            # SQLite creates a table in the file itself; PostgreSQL refuses any CREATE, even of a
+            # temporary table (which needs no privilege beyond the default), on a read-only server.
+            temporary = "" if self.sqlite else "TEMPORARY "
+            async with connection.begin() as transaction:
+                await connection.execute(text(f"CREATE {temporary}TABLE eventbot_write_check (id INTEGER)"))
+                await transaction.rollback()
 
     async def forget_updates_before(self, moment) -> int:
         """Prune the processed-update log; Telegram redelivers for at most a day."""

@@ -73,7 +73,7 @@ async def on_error(update: object, context: Context) -> None:
     if isinstance(error, UserLookupFailed):
         # The update ends here, with this one apology: no handler runs without knowing its user.
         context.lang = error.language
-        await _failed(update, context, error.__cause__ or error)
+        await _failed(update, context, error.cause)
         raise ApplicationHandlerStop
     if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
         # A send or edit that timed out, or whose connection dropped, has often reached the user all

@@ -15,11 +15,13 @@ from views.texts import language_for
 class UserLookupFailed(Exception):
     """Who is writing could not be looked up (the database is down, or out of connections). The
     error handler ends the update with one apology in `language`, the one Telegram tells us: a
-    handler run without the user would answer in the wrong language, or fail a second time."""
+    handler run without the user would answer in the wrong language, or fail a second time. The
+    operators hear of `cause`, what actually failed."""
 
-    def __init__(self, language: str) -> None:
-        super().__init__(f"could not look up the user (answering in {language})")
+    def __init__(self, language: str, cause: Exception) -> None:
+        super().__init__(f"could not look up the user (answering in {language}): {cause!r}")
         self.language = language
+        self.cause = cause
 
 
 async def remember_user(update: Update, context: Context) -> None:
@@ -31,4 +33,4 @@ async def remember_user(update: Update, context: Context) -> None:
     try:
         context.lang = await users.remember(context.db, user.id, profile, telegram_language)
     except Exception as exc:  # noqa: BLE001 - whatever failed, this update can't go on without its user
-        raise UserLookupFailed(telegram_language) from exc
+        raise UserLookupFailed(telegram_language, exc) from exc

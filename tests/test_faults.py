@@ -4,14 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import event, exc as sqlalchemy_errors, func, select
 
 import db.users
+from bot.config import Settings
+from bot.logs import setup
+from db.migrate import upgrade_sync
 from db.models import Booking
-from handlers.errors import error_reports
+from tests.conftest import TOKEN
 from tests.driver import User
+from tests.fake_server import FakeBotApiServer
 from tests.fake_telegram import DROPPED, TIMEOUT
 from views.texts import t
 
@@ -149,3 +161,147 @@ async def test_a_reply_whose_answer_is_lost_is_not_followed_by_an_apology(make_a
     assert not api.chat(OPERATORS), "Telegram being slow is not our failure to report"
     [warning] = [r for r in caplog.records if r.name == "handlers.errors"]
     assert warning.levelno == logging.WARNING and "not apologising" in warning.getMessage()
+
+
+# --- 4. a database the bot can't use at start: one clear line, no traceback, a failing status --------
+
+def run_eventbot(cwd: Path, command: str, **env: str) -> tuple[int, str]:
+    """`python -m bot <command>` in a clean environment, as an operator runs it; its exit status and
+    everything it printed (stdout and stderr)."""
+    clean = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(cwd), "BOT_TOKEN": TOKEN,
+             # Were the database check to let it through, `run` would stop at this Bot API, nobody's.
+             "TELEGRAM_BASE_URL": "http://127.0.0.1:9", **env}
+    done = subprocess.run([sys.executable, "-m", "bot", command], cwd=cwd, env=clean, capture_output=True,
+                          text=True, timeout=120)
+    return done.returncode, done.stdout + done.stderr
+
+
+def only_line(output: str) -> str:
+    lines = [line for line in output.splitlines() if line.strip()]
+    assert len(lines) == 1 and "Traceback" not in output, output
+    return lines[0]
+
+
+@pytest.mark.parametrize("read_only", ["file and folder chmod", "opened with mode=ro"])
+def test_a_sqlite_file_the_bot_cannot_write_stops_the_start_with_one_line(tmp_path, read_only):
+    """Reads alone work on a read-only file, so the bot used to start, show /events, and then fail
+    every new user and every booking."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    path = folder / "bot.db"
+    upgrade_sync(f"sqlite+aiosqlite:///{path}")  # a working database, up to date
+    url = f"sqlite+aiosqlite:///{path}"
+    if read_only == "opened with mode=ro":
+        url = f"sqlite+aiosqlite:///file:{path}?mode=ro&uri=true"
+    elif os.geteuid() == 0:
+        pytest.skip("running as root, whom file modes don't stop from writing; the mode=ro case "
+                    "covers a read-only database")
+    else:
+        path.chmod(0o444)
+        folder.chmod(0o555)
+    try:
+        status, output = run_eventbot(tmp_path, "run", DATABASE_URL=url)
+    finally:
+        folder.chmod(0o755)
+        path.chmod(0o644)
+
+    assert status != 0
+    line = only_line(output)
+    assert line.startswith(f"eventbot: cannot use the database ({url}): "), line
+    assert "readonly" in line or "unable to open" in line, line
+
+
+@pytest.mark.parametrize("command", ["run", "migrate", "demo"])
+def test_postgresql_down_at_start_is_one_line_with_the_password_hidden(tmp_path, command):
+    port = free_port()  # nothing listens there
+    status, output = run_eventbot(
+        tmp_path, command, DATABASE_URL=f"postgresql+asyncpg://eventbot:Pa55-word@127.0.0.1:{port}/eventbot")
+
+    assert status != 0
+    line = only_line(output)
+    assert line.startswith(f"eventbot: cannot use the database (postgresql+asyncpg://eventbot:***@127.0.0.1:{port}"
+                           "/eventbot): "), line
+    assert "Pa55-word" not in output
+
+
+# --- 5. secrets stay out of the logs at every level ------------------------------------------------
+
+SECRET = "s3cret-Token_123"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def until(condition, what: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        await asyncio.sleep(0.05)
+
+
+async def test_at_debug_a_webhook_bot_logs_neither_the_token_nor_the_webhook_secret(tmp_path, database_url):
+    """PTB logs every Bot API call's parameters at DEBUG, setWebhook's secret_token among them."""
+    port = free_port()
+    with FakeBotApiServer() as server:
+        env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), "BOT_TOKEN": TOKEN,
+               "DATABASE_URL": database_url, "TELEGRAM_BASE_URL": server.url, "LOG_LEVEL": "DEBUG",
+               "WEBHOOK_URL": "https://bot.example.com/telegram", "WEBHOOK_SECRET": SECRET,
+               "WEBHOOK_LISTEN": "127.0.0.1", "WEBHOOK_PORT": str(port), "WEBHOOK_PATH": "telegram"}
+        bot = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+                                                   stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        output = asyncio.create_task(bot.stdout.read())  # read all along: DEBUG fills a pipe's buffer
+        try:
+            await until(lambda: server.calls("setWebhook"), "setWebhook")
+            assert server.calls("setWebhook")[-1].params.get("secret_token") == SECRET
+            update = {"update_id": 1, "message": {
+                "message_id": 1, "date": int(time.time()), "chat": {"id": 1001, "type": "private"},
+                "from": {"id": 1001, "is_bot": False, "first_name": "Alice", "language_code": "en"},
+                "text": "/start", "entities": [{"type": "bot_command", "offset": 0, "length": 6}]}}
+            async with httpx.AsyncClient() as client:
+                for _ in range(100):  # the server may still be binding its port
+                    try:
+                        answer = await client.post(f"http://127.0.0.1:{port}/telegram", json=update,
+                                                   headers={SECRET_HEADER: SECRET})
+                        break
+                    except httpx.ConnectError:
+                        await asyncio.sleep(0.1)
+            assert answer.status_code == 200
+            await until(lambda: server.calls("sendMessage"), "the answer to /start")
+        finally:
+            bot.send_signal(signal.SIGTERM)
+            try:
+                await asyncio.wait_for(bot.wait(), 30)
+            except asyncio.TimeoutError:
+                bot.kill()
+                raise AssertionError("the bot did not stop on SIGTERM")
+        logged = (await output).decode()
+
+    assert "Calling Bot API endpoint `setWebhook`" in logged and "<WEBHOOK_SECRET>" in logged, \
+        "DEBUG logged setWebhook's parameters, the secret scrubbed"
+    assert SECRET not in logged
+    assert TOKEN not in logged and TOKEN.split(":")[1] not in logged
+
+
+def test_every_secret_is_scrubbed_from_log_records_and_operator_reports(capsys):
+    password = "p@ss/w0rd"
+    settings = Settings(_env_file=None, bot_token=TOKEN, webhook_secret=SECRET,
+                        database_url="postgresql+asyncpg://eventbot:p%40ss%2Fw0rd@db-host:5432/eventbot")
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    try:
+        setup("DEBUG", settings.secrets())
+        logging.getLogger("telegram.ext.ExtBot").debug(
+            "Calling Bot API endpoint `setWebhook` with parameters `%s`", {"secret_token": SECRET})
+        logging.getLogger("eventbot").debug("connecting to %s as %s", settings.database_url, password)
+    finally:
+        root.handlers[:] = saved[0]
+        root.setLevel(saved[1])
+    err = capsys.readouterr().err
+    assert "{'secret_token': '<WEBHOOK_SECRET>'}" in err
+    assert "eventbot:<DATABASE_PASSWORD>@db-host:5432/eventbot as <DATABASE_PASSWORD>" in err
+    report = settings.redact(f"POST https://api.telegram.org/bot{TOKEN}/setWebhook secret_token={SECRET}")
+    assert report == "POST https://api.telegram.org/bot<BOT_TOKEN>/setWebhook secret_token=<WEBHOOK_SECRET>"

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -53,7 +53,9 @@ class EventBot(ExtBot):
 
     async def answer_callback_query(self, *args, **kwargs) -> bool:
         # A tap answered too late (a slow moment, a redelivered update) must not abort the work
-        # the tap asked for; the spinner has simply already gone.
+        # the tap asked for; the spinner has simply already gone. Nor must an answer whose reply
+        # was lost (a timeout, a dropped connection): it has often arrived, and the screen the
+        # handler shows next tells the user what happened either way.
         try:
             return await super().answer_callback_query(*args, **kwargs)
         except BadRequest as exc:
@@ -61,6 +63,9 @@ class EventBot(ExtBot):
                 log.info("callback query expired: %s", exc.message)
                 return False
             raise
+        except NetworkError as exc:  # TimedOut among them; BadRequest, also one, is handled above
+            log.warning("answering a tap failed, perhaps after it arrived: %s", exc.message)
+            return False
 
 
 def open_database(settings: Settings) -> Database:

@@ -305,3 +305,24 @@ def test_every_secret_is_scrubbed_from_log_records_and_operator_reports(capsys):
     assert "eventbot:<DATABASE_PASSWORD>@db-host:5432/eventbot as <DATABASE_PASSWORD>" in err
     report = settings.redact(f"POST https://api.telegram.org/bot{TOKEN}/setWebhook secret_token={SECRET}")
     assert report == "POST https://api.telegram.org/bot<BOT_TOKEN>/setWebhook secret_token=<WEBHOOK_SECRET>"
+
+
+@pytest.mark.parametrize("lost", [TIMEOUT, DROPPED], ids=["timed out", "connection dropped"])
+async def test_a_tap_whose_answer_is_lost_still_books_and_shows_it(make_app, api, db, add_event, lost):
+    """Confirm answers the tap (the "Booked" alert) before it edits the screen: when that answer's
+    reply is lost, the booking is made all the same, and the user sees "Booked!" and no apology."""
+    app = await make_app()
+    await add_event("Jazz Night", hall="3x5")
+    alice = User(app, api, 1001)
+    await alice.send("/events")
+    await alice.tap("Jazz Night")
+    await alice.tap("Book a seat")
+    await alice.tap(data=alice.button("3")["callback_data"])
+    api.fail("answerCallbackQuery", lost, delivered=True)
+
+    calls = await alice.tap("Confirm")
+
+    assert "Booked" in alice.screen()
+    assert t("en", "error") not in [c.text for c in calls]
+    async with db.read() as session:
+        assert (await session.execute(select(func.count()).select_from(Booking))).scalar_one() == 1

@@ -75,11 +75,11 @@ async def on_error(update: object, context: Context) -> None:
         context.lang = error.language
         await _failed(update, context, error.cause)
         raise ApplicationHandlerStop
-    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+    if isinstance(update, Update) and isinstance(error, NetworkError) and not isinstance(error, BadRequest):
         # A send or edit that timed out, or whose connection dropped, has often reached the user all
         # the same (Telegram answered after our timeout): an apology after the reply is worse than none.
         log.warning("a Bot API call failed while handling update %s, perhaps after it was delivered; "
-                    "not apologising: %s", update.update_id if isinstance(update, Update) else None, error)
+                    "not apologising: %s", update.update_id, error)
         return
     if isinstance(update, Update):
         # PTB gives the error handler a fresh context: find the user's language again.

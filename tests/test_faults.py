@@ -16,6 +16,7 @@ import httpx
 import pytest
 from sqlalchemy import event, exc as sqlalchemy_errors, func, select
 
+import db.events
 import db.users
 from bot.config import Settings
 from bot.logs import setup
@@ -132,7 +133,6 @@ async def test_when_the_database_fails_later_the_apology_is_still_in_the_users_l
     look at the user's language: the apology follows Telegram's language, not the bot's default."""
     app = await make_app(default_language="ru")
     alice = User(app, api, 1001, "Alice", "en")
-    import db.events
 
     async def down(*args, **kwargs):
         raise sqlalchemy_errors.OperationalError("SELECT ...", {}, ConnectionResetError("gone"))

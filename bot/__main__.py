@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import re
 import sys
 
 from pydantic import ValidationError
@@ -21,18 +22,50 @@ def _settings() -> Settings:
         sys.exit(f"eventbot: bad setting ({problems}). See .env.example.")
 
 
-def cmd_migrate(settings: Settings) -> None:
+def use_database(settings: Settings) -> None:
+    """Make sure the database takes writes, then bring its schema up to date; or exit with one line
+    saying why not (the traceback too at LOG_LEVEL=DEBUG). Reads alone would let the bot start on a
+    read-only SQLite file and then fail every new user and every booking."""
     from db.migrate import upgrade_sync
 
-    upgrade_sync(settings.database_url)
+    try:
+        asyncio.run(_check_writable(settings))
+        upgrade_sync(settings.database_url)
+    except Exception as exc:  # noqa: BLE001 - whatever it is, the bot can't work without its database
+        log.debug("the database check failed", exc_info=True)
+        sys.exit(f"eventbot: cannot use the database ({_safe_url(settings.database_url)}): "
+                 f"{settings.redact(_reason(exc))}")
+
+
+async def _check_writable(settings: Settings) -> None:
+    from bot.app import open_database
+
+    database = open_database(settings)
+    try:
+        await database.check_writable()
+    finally:
+        await database.dispose()
+
+
+def _reason(error: BaseException) -> str:
+    """The driver's own words for a database error, on one line."""
+    from sqlalchemy.exc import DBAPIError
+
+    if isinstance(error, DBAPIError) and error.orig is not None:
+        error = error.orig
+    text = re.sub(r"^<class '[\w.]+'>: ", "", str(error).strip())  # how asyncpg's errors reach us
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def cmd_migrate(settings: Settings) -> None:
+    use_database(settings)
     print("eventbot: database is up to date")
 
 
 def cmd_demo(settings: Settings) -> None:
     from bot.demo import load_demo
-    from db.migrate import upgrade_sync
 
-    upgrade_sync(settings.database_url)
+    use_database(settings)
     count = asyncio.run(load_demo(settings.database_url, settings.timezone))
     print(f"eventbot: loaded {count} demo events" if count else "eventbot: demo events are already there")
 
@@ -46,7 +79,8 @@ def cmd_run(settings: Settings) -> None:
     problem = settings.token_problem()
     if problem:
         sys.exit(f"eventbot: {problem}")
-    application = build_application(settings)
+    use_database(settings)
+    application = build_application(settings, migrate=False)  # migrated just above
     log.info("starting eventbot (database: %s)", _safe_url(settings.database_url))
     try:
         if settings.webhook_url:
@@ -84,7 +118,7 @@ def main(argv: list[str] | None = None) -> None:
     settings = _settings()
     from bot.logs import setup
 
-    setup(settings.log_level, settings.bot_token.get_secret_value() if settings.bot_token else None)
+    setup(settings.log_level, settings.secrets())
     {"migrate": cmd_migrate, "demo": cmd_demo}.get(args.command, cmd_run)(settings)
 
 

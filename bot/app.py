@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -55,7 +55,9 @@ class EventBot(ExtBot):
 
     async def answer_callback_query(self, *args, **kwargs) -> bool:
         # A tap answered too late (a slow moment, a redelivered update) must not abort the work
-        # the tap asked for; the spinner has simply already gone.
+        # the tap asked for; the spinner has simply already gone. Nor must an answer whose reply
+        # was lost (a timeout, a dropped connection): it has often arrived, and the screen the
+        # handler shows next tells the user what happened either way.
         try:
             return await super().answer_callback_query(*args, **kwargs)
         except BadRequest as exc:
@@ -63,6 +65,15 @@ class EventBot(ExtBot):
                 log.info("callback query expired: %s", exc.message)
                 return False
             raise
+        except NetworkError as exc:  # TimedOut among them; BadRequest, also one, is handled above
+            log.warning("answering a tap failed, perhaps after it arrived: %s", exc.message)
+            return False
+
+
+def open_database(settings: Settings) -> Database:
+    """The database with the pool the settings size."""
+    return Database(settings.database_url, pool_size=settings.database_pool_size,
+                    max_overflow=settings.database_max_overflow, pool_timeout=settings.database_pool_timeout)
 
 
 def build_application(
@@ -96,7 +107,7 @@ def build_application(
         .build()
     )
     application.bot_data["settings"] = settings
-    application.bot_data["db"] = database or Database(settings.database_url)
+    application.bot_data["db"] = database or open_database(settings)
     application.bot_data["migrate"] = migrate
     application.bot_data[INTAKE] = Intake(application)
     registry.register(application)

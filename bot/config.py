@@ -3,13 +3,17 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from urllib.parse import quote, quote_plus
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from bot.logs import redact
+from db.session import MAX_OVERFLOW, POOL_SIZE, POOL_TIMEOUT
 
 # The shape BotFather hands out: "<bot id>:<35 url-safe characters>".
 TOKEN_PATTERN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
@@ -20,6 +24,12 @@ class Settings(BaseSettings):
 
     bot_token: SecretStr | None = None
     database_url: str = "sqlite+aiosqlite:///./eventbot.db"
+    # Database connections of one bot process: kept open, opened on top under load, and how long an
+    # update waits for one when all are busy. With N processes on one PostgreSQL server keep
+    # N x (pool + overflow) + a few under its max_connections (README, "How many workers").
+    database_pool_size: int = Field(default=POOL_SIZE, ge=1)
+    database_max_overflow: int = Field(default=MAX_OVERFLOW, ge=0)
+    database_pool_timeout: float = Field(default=POOL_TIMEOUT, gt=0)
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     timezone: str = "Asia/Almaty"
     telegram_base_url: str | None = None
@@ -38,6 +48,15 @@ class Settings(BaseSettings):
     poll_updates: bool = True
     # A chat (or group, with its minus sign) told about unexpected errors; none when empty.
     operator_chat_id: int | None = None
+
+    @field_validator("database_url")
+    @classmethod
+    def database_url_parses(cls, value: str) -> str:
+        try:
+            make_url(value)
+        except ArgumentError:
+            raise ValueError("not a database URL (e.g. sqlite+aiosqlite:///./eventbot.db)") from None
+        return value
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -92,12 +111,33 @@ class Settings(BaseSettings):
             return "BOT_TOKEN does not look like a bot token (expected something like 123456789:AAE...)."
         return None
 
+    def secrets(self) -> dict[str, str]:
+        """What must never be logged or reported, each with the name it is shown as instead: the bot
+        token, the webhook secret, and the database password (as typed in the URL, and decoded)."""
+        found = {}
+        if self.bot_token:
+            found[self.bot_token.get_secret_value()] = "BOT_TOKEN"
+        if self.webhook_secret:
+            found[self.webhook_secret.get_secret_value()] = "WEBHOOK_SECRET"
+        password = database_password(self.database_url)
+        if password:
+            for spelling in (password, quote(password, safe=""), quote_plus(password)):
+                found[spelling] = "DATABASE_PASSWORD"
+        return found
+
     def redact(self, text: str) -> str:
-        """`text` with the bot token scrubbed out, as the logs have it: for text that leaves the process."""
-        return redact(text, [self.bot_token.get_secret_value()] if self.bot_token else [])
+        """`text` with every secret scrubbed out, as the logs have it: for text that leaves the process."""
+        return redact(text, self.secrets())
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.admin_ids
+
+
+def database_password(url: str) -> str | None:
+    try:
+        return make_url(url).password
+    except ArgumentError:  # not a URL at all: nothing in it can be told apart as the password
+        return None
 
 
 @lru_cache(maxsize=1)

@@ -1,24 +1,34 @@
-"""Logging set-up. The bot token is part of every Bot API URL, so it is scrubbed from all records."""
+"""Logging set-up. Secrets are scrubbed from all records: the bot token is part of every Bot API URL,
+and at DEBUG PTB logs each call's parameters (setWebhook's secret_token among them)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Mapping
 
 REDACTED = "<BOT_TOKEN>"
 
+Secrets = Mapping[str, str]  # each secret -> the name it is shown as: {"123:AAE...": "BOT_TOKEN"}
 
-def redact(text: str, secrets: Iterable[str]) -> str:
-    """`text` with every (non-empty) secret replaced by a placeholder; also used for operator reports."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, REDACTED)
+
+def named_secrets(secrets: str | None | Secrets) -> dict[str, str]:
+    """The non-empty secrets, longest first (so one that holds another is scrubbed whole); a plain
+    string is the bot token."""
+    if secrets is None or isinstance(secrets, str):
+        secrets = {secrets or "": "BOT_TOKEN"}
+    return {secret: name for secret, name in sorted(secrets.items(), key=lambda item: -len(item[0])) if secret}
+
+
+def redact(text: str, secrets: str | None | Secrets) -> str:
+    """`text` with every (non-empty) secret replaced by `<ITS_NAME>`; also used for operator reports."""
+    for secret, name in named_secrets(secrets).items():
+        text = text.replace(secret, f"<{name}>")
     return text
 
 
 class RedactSecrets(logging.Filter):
-    def __init__(self, *secrets: str) -> None:
+    def __init__(self, secrets: str | None | Secrets) -> None:
         super().__init__()
-        self.secrets = [s for s in secrets if s]
+        self.secrets = named_secrets(secrets)
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
@@ -31,10 +41,11 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-def setup(level: str, token: str | None) -> None:
+def setup(level: str, secrets: str | None | Secrets) -> None:
+    """Log to stderr at `level`, with `secrets` (the bot token, or {secret: name}) scrubbed."""
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactSecrets(token or ""))
+    handler.addFilter(RedactSecrets(secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

@@ -16,7 +16,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from sqlalchemy import delete, event, insert
+from sqlalchemy import delete, event, insert, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -25,6 +25,14 @@ from sqlalchemy.pool import NullPool
 from db.models import InboxBase, ProcessedUpdate, utcnow
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+# Connections one process keeps (POOL_SIZE) and may open on top under load (MAX_OVERFLOW). Modest on
+# purpose: PostgreSQL allows 100 clients by default, and every bot process has a pool of its own.
+# When all are busy an update waits up to POOL_TIMEOUT seconds for one to come back: a burst queues
+# (each statement takes milliseconds) instead of failing with "too many clients".
+POOL_SIZE = 5
+MAX_OVERFLOW = 5
+POOL_TIMEOUT = 60.0
 
 
 class DuplicateUpdate(Exception):
@@ -35,15 +43,19 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def create_engine(url: str, **kwargs) -> AsyncEngine:
-    if not is_sqlite(url):
-        kwargs.setdefault("pool_size", 10)
-        kwargs.setdefault("max_overflow", 20)
+def create_engine(url: str, *, pool_size: int = POOL_SIZE, max_overflow: int = MAX_OVERFLOW,
+                  pool_timeout: float = POOL_TIMEOUT, **kwargs) -> AsyncEngine:
+    """An engine whose pool holds `pool_size` connections, opens up to `max_overflow` more under load
+    and, when all are busy, makes the next unit of work wait up to `pool_timeout` seconds."""
+    sqlite = is_sqlite(url)
+    if sqlite and make_url(url).database in (None, "", ":memory:"):
+        kwargs.setdefault("poolclass", NullPool)
+    if kwargs.get("poolclass") is not NullPool:  # NullPool keeps nothing, so takes no sizes
+        kwargs.update(pool_size=pool_size, max_overflow=max_overflow, pool_timeout=pool_timeout)
+    if not sqlite:
         kwargs.setdefault("pool_pre_ping", True)
         return create_async_engine(url, **kwargs)
 
-    if make_url(url).database in (None, "", ":memory:"):
-        kwargs.setdefault("poolclass", NullPool)
     engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -86,10 +98,12 @@ class Database:
     """The engines and the units of work: read-only and writing over the events database, and the
     same two over the inbox (the same database unless it is a SQLite file)."""
 
-    def __init__(self, url: str, **engine_kwargs) -> None:
+    def __init__(self, url: str, *, pool_size: int = POOL_SIZE, max_overflow: int = MAX_OVERFLOW,
+                 pool_timeout: float = POOL_TIMEOUT, **engine_kwargs) -> None:
         self.url = url
         self.sqlite = is_sqlite(url)
-        self.engine = create_engine(url, **engine_kwargs)
+        self.engine = create_engine(url, pool_size=pool_size, max_overflow=max_overflow, pool_timeout=pool_timeout,
+                                    **engine_kwargs)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self._write_lock = asyncio.Lock() if self.sqlite else None
         separate = inbox_url(url) != url
@@ -147,6 +161,21 @@ class Database:
             except BaseException:
                 await session.rollback()
                 raise
+
+    async def check_writable(self) -> None:
+        """Raise unless the database can be reached and takes writes, proven by one rolled back.
+
+        Reads alone would pass on a read-only SQLite file (or a PostgreSQL standby): the bot would
+        start, answer /events, and fail every new user and every booking."""
+        async with self.engine.connect() as connection:
+            if self.sqlite:
+                await connection.execution_options(sqlite_write=True)
+            # SQLite creates a table in the file itself; PostgreSQL refuses any CREATE, even of a
+            # temporary table (which needs no privilege beyond the default), on a read-only server.
+            temporary = "" if self.sqlite else "TEMPORARY "
+            async with connection.begin() as transaction:
+                await connection.execute(text(f"CREATE {temporary}TABLE eventbot_write_check (id INTEGER)"))
+                await transaction.rollback()
 
     async def forget_updates_before(self, moment) -> int:
         """Prune the processed-update log; Telegram redelivers for at most a day."""

@@ -13,16 +13,17 @@ from pathlib import Path
 
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden
-from telegram.ext import Application
+from telegram.error import BadRequest, Forbidden, NetworkError
+from telegram.ext import Application, ApplicationHandlerStop
 from telegram.helpers import effective_message_type
 
 from db.users import get_language
 from handlers.context import Context
 from handlers.fallback import on_stale_button
+from handlers.users import UserLookupFailed
 from views.buttons import StaleButton
 from views.operators import Failure, error_report
-from views.texts import t
+from views.texts import language_for, t
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,17 @@ async def on_error(update: object, context: Context) -> None:
     """Log the failure with its update, tell the user something kind (never the internals), and
     report it to the operators' chat."""
     error = context.error
+    if isinstance(error, UserLookupFailed):
+        # The update ends here, with this one apology: no handler runs without knowing its user.
+        context.lang = error.language
+        await _failed(update, context, error.cause)
+        raise ApplicationHandlerStop
+    if isinstance(update, Update) and isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+        # A send or edit that timed out, or whose connection dropped, has often reached the user all
+        # the same (Telegram answered after our timeout): an apology after the reply is worse than none.
+        log.warning("a Bot API call failed while handling update %s, perhaps after it was delivered; "
+                    "not apologising: %s", update.update_id, error)
+        return
     if isinstance(update, Update):
         # PTB gives the error handler a fresh context: find the user's language again.
         context.lang = await _language(update, context)
@@ -84,6 +96,11 @@ async def on_error(update: object, context: Context) -> None:
     if isinstance(error, BadRequest) and "query is too old" in error.message.lower():
         log.info("callback query expired before we answered it")
         return
+    await _failed(update, context, error)
+
+
+async def _failed(update: object, context: Context, error: BaseException) -> None:
+    """An unexpected failure: the log, the user's apology and the operators' report."""
     kind = error_kind(error)
     log.error("%s at %s while handling an update: %r", *kind, update if isinstance(update, Update) else None,
               exc_info=error)
@@ -93,14 +110,16 @@ async def on_error(update: object, context: Context) -> None:
 
 
 async def _language(update: Update, context: Context) -> str:
+    """The language the user chose, else the one Telegram tells us (also when the database is what failed)."""
     user = update.effective_user
     if user is None:
         return context.lang
+    telegram_language = language_for(user.language_code, context.settings.default_language)
     try:
         async with context.db.read() as session:
-            return await get_language(session, user.id) or context.lang
+            return await get_language(session, user.id) or telegram_language
     except Exception:  # noqa: BLE001 - the database may be what failed
-        return context.lang
+        return telegram_language
 
 
 async def _apologise(update: Update, context: Context) -> None:

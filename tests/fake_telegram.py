@@ -13,11 +13,12 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram.error import TimedOut
+from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 BOT_ID = 7000001
 TIMEOUT = 0  # a Fault status meaning "no answer at all"
+DROPPED = -1  # a Fault status meaning "the connection dropped before the answer came"
 BOT_USERNAME = "eventbot_test_bot"
 
 
@@ -53,6 +54,7 @@ class Fault:
     retry_after: int | None = None
     times: int = 1
     delay: float = 0.0
+    delivered: bool = False  # TIMEOUT or DROPPED after Telegram carried the call out (the user sees it)
 
 
 class FakeTelegram(BaseRequest):
@@ -91,15 +93,20 @@ class FakeTelegram(BaseRequest):
         if self.delay:
             await asyncio.sleep(self.delay)
         fault = self._fault_for(name)
+        if fault is not None and fault.delivered:
+            self._serve(name, params, files)
+            self._no_answer(fault)
         if fault is not None:
             if fault.delay:
                 await asyncio.sleep(fault.delay)
-            if fault.status == TIMEOUT:
-                raise TimedOut("the fake Bot API did not answer in time")
+            self._no_answer(fault)
             body: dict[str, Any] = {"ok": False, "error_code": fault.status, "description": fault.description}
             if fault.retry_after is not None:
                 body["parameters"] = {"retry_after": fault.retry_after}
             return fault.status, json.dumps(body).encode()
+        return self._serve(name, params, files)
+
+    def _serve(self, name: str, params: dict, files: dict[str, bytes]) -> tuple[int, bytes]:
         self.calls.append(Call(name, params, files))
         handler = getattr(self, f"_api_{name}", None)
         try:
@@ -107,6 +114,14 @@ class FakeTelegram(BaseRequest):
         except _ApiError as exc:
             return 400, json.dumps({"ok": False, "error_code": 400, "description": exc.args[0]}).encode()
         return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    @staticmethod
+    def _no_answer(fault: Fault) -> None:
+        """What PTB raises when no answer comes: TimedOut after its timeout, NetworkError on a drop."""
+        if fault.status == TIMEOUT:
+            raise TimedOut("the fake Bot API did not answer in time")
+        if fault.status == DROPPED:
+            raise NetworkError("httpx.RemoteProtocolError: Server disconnected without sending a response.")
 
     def _fault_for(self, name: str) -> Fault | None:
         for fault in self.faults:
@@ -116,8 +131,11 @@ class FakeTelegram(BaseRequest):
         return None
 
     def fail(self, method: str, status: int = 500, description: str = "Internal Server Error",
-             retry_after: int | None = None, times: int = 1) -> None:
-        self.faults.append(Fault(method, status, description, retry_after, times))
+             retry_after: int | None = None, times: int = 1, delivered: bool = False) -> None:
+        """The next `times` calls of `method` fail with `status`. With `delivered` (TIMEOUT or DROPPED
+        only), Telegram carries each call out, and only its answer is lost on the way back."""
+        assert not delivered or status in (TIMEOUT, DROPPED), "a call Telegram carried out is answered 200"
+        self.faults.append(Fault(method, status, description, retry_after, times, delivered=delivered))
 
     # --- what tests look at ------------------------------------------------------------------
     def sent(self, method: str | None = None, chat_id: int | None = None) -> list[Call]:

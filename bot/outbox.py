@@ -83,7 +83,7 @@ class Lease:
         self._db, self._worker = db, worker
         self._length = outbox.LEASE
         self.held = set(message_ids)
-        self._renewed_at = claimed_at  # loop time taken before the claim: the lease runs from no earlier
+        self._renewed_at = claimed_at  # taken just before the claim, so our reckoning never outlives the lease
 
     async def renew(self) -> None:
         started = asyncio.get_running_loop().time()
@@ -172,11 +172,10 @@ async def drain_once(application: Application) -> int:
                     # can't be seen apart (nor the report lost to a crash between them).
                     await _report_if_done(session, application, message.batch, message.report_to)
             lease.settled(message.id)
-            if outcome.flood and not handed_back:
+            if outcome.flood and not handed_back:  # Telegram asked this chat to wait; the others need not
                 await _hand_back(db, claimed[n + 1:], worker.id)
-                handed_back = True
-            if handed_back:
-                break
+            if outcome.flood or handed_back:
+                break  # the rest of the handful is pending again, for whichever worker comes first
     return len(claimed)
 
 

@@ -131,7 +131,7 @@ class FakeTelegram(BaseRequest):
             return 400, json.dumps({"ok": False, "error_code": 400, "description": exc.args[0]}).encode()
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
-    def _fault_for(self, name: str, chat_id: int | None) -> Fault | None:
+    def _fault_for(self, name: str, chat_id: int | None = None) -> Fault | None:
         for fault in self.faults:
             if fault.applies(name, chat_id):
                 fault.times -= 1

@@ -268,5 +268,12 @@ class OutboxMessage(Base):
     report_to: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A claim is a lease: which worker sends the row and until when it holds it. The worker renews
+    # the lease while it works; another takes the row only once it has lapsed (its holder died).
+    # claimed_by stays after the row is settled: who sent it.
+    claimed_by: Mapped[str | None] = mapped_column(String(96))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    # Both kinds of due row, 'pending' and past not_before or 'sending' and past its lease, are
+    # found by status first; 'sending' rows are only the few in flight.
     __table_args__ = (Index("ix_outbox_status_not_before", "status", "not_before"),)

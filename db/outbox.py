@@ -4,13 +4,20 @@ Enqueued in the caller's transaction, so "event cancelled" and "tell its 300 att
 roll back together; a crash afterwards loses nothing, because the worker (bot/outbox.py) finds the
 rows still pending. A unique key per notice makes a repeated enqueue (a redelivered update, a
 second tap) a no-op, so nobody is told twice.
+
+A claim is a lease. Each claimed row names its worker (`claimed_by`) and how long it holds the row
+(`lease_until`); the worker renews the lease while it works (a 429 waited out, a slow answer), and
+another worker takes the row over only once the lease has lapsed, that is once its holder died or
+stalled. Settling checks the holder, so a worker whose row was taken over never overwrites the new
+holder's record. A message is thus sent twice only when its sender died (or lost its lease)
+between Telegram accepting it and the record.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,7 +26,8 @@ from db.models import OutboxMessage, utcnow
 
 PENDING, SENDING, SENT, BLOCKED, FAILED = "pending", "sending", "sent", "blocked", "failed"
 MAX_ATTEMPTS = 5
-STUCK_AFTER = timedelta(minutes=2)
+# How long a claim holds without renewal: the longest a dead worker's messages wait for another.
+LEASE = timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -80,39 +88,69 @@ async def notify_attendees(session: AsyncSession, kind: str, event_id: int, *, u
     return len(people)
 
 
-async def claim(session: AsyncSession, *, limit: int, now: datetime | None = None) -> list[Claimed]:
-    """Take up to `limit` due messages for sending. Another worker skips the rows we hold."""
+async def claim(session: AsyncSession, *, worker: str, limit: int, lease: timedelta,
+                now: datetime | None = None) -> list[Claimed]:
+    """Take up to `limit` due messages for `worker`, each held for `lease`: pending ones whose time
+    has come, and ones whose holder's lease lapsed (it died: at least once beats never). Another
+    worker skips the rows we hold."""
     now = now or utcnow()
-    # Rows left 'sending' by a worker that died are due again (at least once beats never).
-    await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.status == SENDING, OutboxMessage.not_before < now - STUCK_AFTER)
-        .values(status=PENDING)
-    )
     rows = (await session.execute(
         select(OutboxMessage)
-        .where(OutboxMessage.status == PENDING, OutboxMessage.not_before <= now)
+        .where(or_(and_(OutboxMessage.status == PENDING, OutboxMessage.not_before <= now),
+                   and_(OutboxMessage.status == SENDING, OutboxMessage.lease_until < now)))
         .order_by(OutboxMessage.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )).scalars().all()
     for row in rows:
         row.status, row.attempts, row.not_before = SENDING, row.attempts + 1, now
+        row.claimed_by, row.lease_until = worker, now + lease
     return [Claimed(r.id, r.chat_id, r.text, r.attempts, r.batch, r.report_to) for r in rows]
 
 
-async def settle(session: AsyncSession, message_id: int, status: str, *, retry_at: datetime | None = None,
-                 batch: str | None = None) -> None:
-    """Record how a send went. With `batch`, settles of one batch are serialised (PostgreSQL; SQLite
-    writers queue anyway), so whoever settles the last message sees all the others settled."""
+async def renew(session: AsyncSession, *, worker: str, lease: timedelta) -> set[int]:
+    """Extend every lease `worker` still holds, in one statement; returns the ids it holds."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.claimed_by == worker, OutboxMessage.status == SENDING)
+        .values(lease_until=utcnow() + lease)
+        .returning(OutboxMessage.id)
+    )
+    return set(result.scalars().all())
+
+
+async def release(session: AsyncSession, message_ids: list[int], *, worker: str) -> int:
+    """Hand back claimed messages `worker` has not tried (due now, for any worker); returns how many."""
+    if not message_ids:
+        return 0
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(message_ids), OutboxMessage.claimed_by == worker,
+               OutboxMessage.status == SENDING)
+        .values(status=PENDING, attempts=OutboxMessage.attempts - 1, not_before=utcnow(), lease_until=None)
+    )
+    return result.rowcount or 0
+
+
+async def settle(session: AsyncSession, message_id: int, status: str, *, worker: str,
+                 retry_at: datetime | None = None, batch: str | None = None) -> bool:
+    """Record how a send went, if `worker` still holds the message; False when its lease was taken
+    over (the new holder's record stands). With `batch`, settles of one batch are serialised
+    (PostgreSQL; SQLite writers queue anyway), so whoever settles the last message sees all the
+    others settled."""
     if batch is not None and session.bind.dialect.name == "postgresql":
         await session.execute(select(func.pg_advisory_xact_lock(func.hashtext(batch))))
-    values: dict = {"status": status}
+    values: dict = {"status": status, "lease_until": None}
     if status == SENT:
         values["sent_at"] = utcnow()
     if retry_at is not None:
         values["not_before"] = retry_at
-    await session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(**values))
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.claimed_by == worker, OutboxMessage.status == SENDING)
+        .values(**values)
+    )
+    return result.rowcount == 1
 
 
 async def batch_result(session: AsyncSession, batch: str) -> tuple[int, int] | None:

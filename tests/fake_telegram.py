@@ -19,6 +19,7 @@ from telegram.request import BaseRequest, RequestData
 BOT_ID = 7000001
 TIMEOUT = 0  # a Fault status meaning "no answer at all"
 DROPPED = -1  # a Fault status meaning "the connection dropped before the answer came"
+SLOW = 200   # a Fault status meaning "done, but the answer comes `delay` seconds late"
 BOT_USERNAME = "eventbot_test_bot"
 
 
@@ -55,6 +56,13 @@ class Fault:
     times: int = 1
     delay: float = 0.0
     delivered: bool = False  # TIMEOUT or DROPPED after Telegram carried the call out (the user sees it)
+    chat_id: int | None = None   # only calls to this chat
+    until: float | None = None   # every call until this moment (time.monotonic), whatever `times` says
+
+    def applies(self, name: str, chat_id: int | None) -> bool:
+        if self.method not in (name, "*") or (self.chat_id is not None and self.chat_id != chat_id):
+            return False
+        return time.monotonic() < self.until if self.until is not None else self.times > 0
 
 
 class FakeTelegram(BaseRequest):
@@ -66,11 +74,12 @@ class FakeTelegram(BaseRequest):
         self._message_ids: dict[int, itertools.count] = {}
         self._file_ids = itertools.count(1)
         self.delay = 0.0
+        self.default_read_timeout: float | None = 5.0  # PTB's HTTPXRequest default
 
     # --- BaseRequest -------------------------------------------------------------------------
     @property
     def read_timeout(self) -> float | None:
-        return 5.0
+        return self.default_read_timeout
 
     async def initialize(self) -> None:
         pass
@@ -92,10 +101,21 @@ class FakeTelegram(BaseRequest):
                 files[key] = value[1] if isinstance(value, tuple) else value
         if self.delay:
             await asyncio.sleep(self.delay)
-        fault = self._fault_for(name)
+        chat_id = params.get("chat_id")
+        fault = self._fault_for(name, int(chat_id) if chat_id is not None else None)
         if fault is not None and fault.delivered:
             self._serve(name, params, files)
             self._no_answer(fault)
+        if fault is not None and fault.status == SLOW:
+            # Telegram has done it (the message is delivered); only the answer is late, and a
+            # client that stops waiting first sees no answer at all.
+            answer = self._serve(name, params, files)
+            patience = self.read_timeout if read_timeout is BaseRequest.DEFAULT_NONE else read_timeout
+            if patience is not None and patience < fault.delay:
+                await asyncio.sleep(patience)
+                raise TimedOut("the fake Bot API answered too late")
+            await asyncio.sleep(fault.delay)
+            return answer
         if fault is not None:
             if fault.delay:
                 await asyncio.sleep(fault.delay)
@@ -123,19 +143,28 @@ class FakeTelegram(BaseRequest):
         if fault.status == DROPPED:
             raise NetworkError("httpx.RemoteProtocolError: Server disconnected without sending a response.")
 
-    def _fault_for(self, name: str) -> Fault | None:
+    def _fault_for(self, name: str, chat_id: int | None = None) -> Fault | None:
         for fault in self.faults:
-            if fault.method in (name, "*") and fault.times > 0:
+            if fault.applies(name, chat_id):
                 fault.times -= 1
                 return fault
         return None
 
     def fail(self, method: str, status: int = 500, description: str = "Internal Server Error",
-             retry_after: int | None = None, times: int = 1, delivered: bool = False) -> None:
-        """The next `times` calls of `method` fail with `status`. With `delivered` (TIMEOUT or DROPPED
+             retry_after: int | None = None, times: int = 1, *, chat_id: int | None = None,
+             for_seconds: float | None = None, delivered: bool = False) -> None:
+        """The next `times` calls of `method` (to `chat_id`, if given) fail with `status`; with
+        `for_seconds`, every such call from now until then does. With `delivered` (TIMEOUT or DROPPED
         only), Telegram carries each call out, and only its answer is lost on the way back."""
         assert not delivered or status in (TIMEOUT, DROPPED), "a call Telegram carried out is answered 200"
-        self.faults.append(Fault(method, status, description, retry_after, times, delivered=delivered))
+        until = time.monotonic() + for_seconds if for_seconds is not None else None
+        self.faults.append(Fault(method, status, description, retry_after, times, chat_id=chat_id, until=until,
+                                 delivered=delivered))
+
+    def slow(self, method: str, seconds: float, times: int = 1, *, chat_id: int | None = None) -> None:
+        """The next `times` calls of `method` (to `chat_id`, if given) are done at once, but answered
+        `seconds` late; a client whose read timeout is shorter gets TimedOut instead."""
+        self.faults.append(Fault(method, SLOW, "", None, times, delay=seconds, chat_id=chat_id))
 
     # --- what tests look at ------------------------------------------------------------------
     def sent(self, method: str | None = None, chat_id: int | None = None) -> list[Call]:

@@ -2,11 +2,11 @@
 (issue 5). They are written with the change that causes them and sent by the outbox worker."""
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy import update as sql_update
 from sqlalchemy.exc import IntegrityError
 
 from bot import outbox as worker
@@ -87,30 +87,37 @@ async def _outbox(db) -> list[tuple[int, str]]:
         return [tuple(r) for r in rows]
 
 
-async def test_notices_claimed_by_a_worker_that_died_are_sent_once_they_are_overdue(make_app, db, add_event):
+async def test_notices_claimed_by_a_worker_that_died_are_sent_once_its_lease_lapses(make_app, db, add_event):
     before_crash = FakeTelegram()
     app = await make_app(before_crash)
     await worker.stop_worker(app)
     await _cancel_event_as_admin(app, before_crash, db, add_event)
+    dead = "old-host-4242-dead"
     async with db.write() as session:  # a worker takes the notices for sending, then its process dies
-        assert len(await outbox.claim(session, limit=20)) == len(ATTENDEES)
+        claimed = await outbox.claim(session, worker=dead, limit=20, lease=timedelta(seconds=1))
+    assert len(claimed) == len(ATTENDEES)
+    lapses = utcnow() + timedelta(seconds=1)
 
     after_restart = FakeTelegram()
     restarted = await make_app(after_restart)
     await worker.stop_worker(restarted)
-    assert await worker.drain_once(restarted) == 0  # the dead worker may just be slow: not yet
+    assert await worker.drain_once(restarted) == 0  # the holder may just be slow: its lease still runs
     assert not after_restart.sent("sendMessage")
 
-    async with db.write() as session:  # time passes beyond STUCK_AFTER
-        await session.execute(sql_update(OutboxMessage).where(OutboxMessage.status == outbox.SENDING).values(
-            not_before=utcnow() - outbox.STUCK_AFTER - timedelta(seconds=1)))
+    await asyncio.sleep((lapses - utcnow()).total_seconds() + 0.05)  # nobody renews it: it lapses
     await worker.drain_all(restarted, timeout=10)
     assert [_told(after_restart, uid) for uid in ATTENDEES] == [1, 1, 1]
     assert any("Delivered: 3 of 3" in c.text for c in after_restart.sent("sendMessage", ADMIN_ID))
     async with db.read() as session:
-        attempts = (await session.execute(
-            select(OutboxMessage.attempts).where(OutboxMessage.chat_id.in_(ATTENDEES)))).scalars().all()
-    assert attempts == [2, 2, 2]  # the dead worker's try and the one that got through
+        rows = (await session.execute(select(OutboxMessage.attempts, OutboxMessage.claimed_by)
+                                      .where(OutboxMessage.chat_id.in_(ATTENDEES)))).all()
+    # The dead worker's try and the one that got through, by the restarted bot's worker.
+    assert [tuple(r) for r in rows] == [(2, worker.worker_of(restarted).id)] * 3
+
+    # Were the "dead" worker only stalled, its late record changes nothing.
+    async with db.write() as session:
+        assert not await outbox.settle(session, claimed[0].id, outbox.FAILED, worker=dead)
+    assert {status for _, status in await _outbox(db)} == {"sent"}
 
 
 async def test_the_outbox_key_is_unique_in_the_database(db):

@@ -71,10 +71,10 @@ def cmd_demo(settings: Settings) -> None:
 
 
 def cmd_run(settings: Settings) -> None:
-    from telegram import Update
     from telegram.error import InvalidToken, NetworkError
 
     from bot.app import build_application
+    from bot.web import ListenError, run_polling, run_webhook
 
     problem = settings.token_problem()
     if problem:
@@ -84,18 +84,11 @@ def cmd_run(settings: Settings) -> None:
     log.info("starting eventbot (database: %s)", _safe_url(settings.database_url))
     try:
         if settings.webhook_url:
-            application.run_webhook(
-                listen=settings.webhook_listen,
-                port=settings.webhook_port,
-                url_path=settings.webhook_path,
-                webhook_url=settings.webhook_url,
-                secret_token=settings.webhook_secret.get_secret_value() if settings.webhook_secret else None,
-                allowed_updates=Update.ALL_TYPES,
-            )
+            asyncio.run(run_webhook(application, settings))
         else:
-            from bot.polling import run
-
-            asyncio.run(run(application))
+            asyncio.run(run_polling(application, settings))
+    except ListenError as exc:
+        sys.exit(f"eventbot: {exc}.")
     except InvalidToken:
         sys.exit("eventbot: Telegram rejected BOT_TOKEN. Check it with @BotFather.")
     except NetworkError as exc:

@@ -20,6 +20,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import outbox
 from bot.intake import INTAKE, Intake, intake_of
+from bot.metrics import METRICS, CountingRequest, Metrics
 from bot.config import Settings
 from handlers.context import Context
 from views.texts import LANGUAGES, t
@@ -87,12 +88,14 @@ def build_application(
 ) -> Application:
     base_url = api_base_url(settings.telegram_base_url) if settings.telegram_base_url else None
     file_url = settings.telegram_base_file_url or settings.telegram_base_url
+    metrics = Metrics()
     bot = EventBot(
         token=settings.bot_token.get_secret_value().strip(),
         base_url=base_url or "https://api.telegram.org/bot",
         base_file_url=api_file_url(file_url) if file_url else "https://api.telegram.org/file/bot",
-        request=request or HTTPXRequest(connection_pool_size=256),
-        get_updates_request=request or HTTPXRequest(connection_pool_size=1),
+        # Every Bot API call passes CountingRequest, which counts error answers for /metrics.
+        request=CountingRequest(request or HTTPXRequest(connection_pool_size=256), metrics),
+        get_updates_request=CountingRequest(request or HTTPXRequest(connection_pool_size=1), metrics),
         defaults=Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)),
         # 429 answers are waited out and retried; sends are paced to Telegram's flood limits.
         rate_limiter=AIORateLimiter(max_retries=3) if rate_limiter else None,
@@ -110,6 +113,8 @@ def build_application(
     application.bot_data["db"] = database or open_database(settings)
     application.bot_data["migrate"] = migrate
     application.bot_data[INTAKE] = Intake(application)
+    application.bot_data[METRICS] = metrics
+    intake_of(application).on_handled = metrics.handled
     registry.register(application)
     if application.job_queue is not None:
         application.job_queue.run_repeating(_forget_handled_updates, interval=3600, first=60,

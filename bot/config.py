@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     poll_updates: bool = True
     # A chat (or group, with its minus sign) told about unexpected errors; none when empty.
     operator_chat_id: int | None = None
+    # /healthz and /metrics in polling mode (none when empty); in webhook mode the webhook server has them.
+    http_port: int | None = Field(default=None, ge=1, le=65535)
+    http_listen: str = "0.0.0.0"
 
     @field_validator("database_url")
     @classmethod

@@ -15,7 +15,8 @@ import logging
 import os
 import secrets
 import socket
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 
 from telegram import Update
 from telegram.ext import Application
@@ -52,6 +53,8 @@ class Intake:
         self._nudged: set[int] = set()               # ...and that got more updates meanwhile
         self._background: list[asyncio.Task] = []
         self._stopping = False
+        # Told of each update handled and how long its handlers took (bot/metrics.py counts them).
+        self.on_handled: Callable[[Update, float], None] | None = None
 
     @property
     def db(self):
@@ -142,7 +145,10 @@ class Intake:
         application = self.application
         try:
             update = Update.de_json(delivered.payload, application.bot)
+            started = time.perf_counter()
             await application.update_processor.process_update(update, application.process_update(update))
+            if self.on_handled is not None:
+                self.on_handled(update, time.perf_counter() - started)
         except Exception:  # noqa: BLE001 - one bad update must not block its chat for ever
             log.exception("update %s could not be handled; it is dropped", delivered.update_id)
         async with self.db.queue() as session:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -229,3 +229,19 @@ async def cancellable(session: AsyncSession, *, user_id: int, booking_id: int) -
         )
     ).first()
     return BookingView(*row) if row else None
+
+
+@dataclass(frozen=True)
+class BookingTotals:
+    made: int        # every booking ever made, whatever its status now
+    cancelled: int   # of those, the ones cancelled (by the attendee, or with the event)
+
+
+async def totals(session: AsyncSession) -> BookingTotals:
+    """Bookings made and cancelled since the database began. Both only ever grow: cancelling changes a
+    booking's status and keeps the row, and an event can be deleted only while nobody has booked it."""
+    made, cancelled = (await session.execute(select(
+        func.count(),
+        func.coalesce(func.sum(case((Booking.status == BookingStatus.CANCELLED.value, 1), else_=0)), 0),
+    ).select_from(Booking))).one()
+    return BookingTotals(made, cancelled)

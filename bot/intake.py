@@ -26,7 +26,7 @@ from db import inbox
 log = logging.getLogger(__name__)
 
 SCAN_EVERY = 1.0       # seconds between looks for chats nobody is handling
-CHATS_PER_SCAN = 200
+MAX_CHATS = 256        # chats one worker takes on at once; the rest are left to other workers (or later)
 UPDATES_PER_FETCH = 20
 STOP_GRACE = 10.0      # seconds a stopping worker gives updates in flight to finish
 INTAKE = "intake"      # bot_data key
@@ -52,7 +52,9 @@ class Intake:
         self._chats: dict[int, asyncio.Task] = {}   # chats this worker is handling now
         self._nudged: set[int] = set()               # ...and that got more updates meanwhile
         self._background: list[asyncio.Task] = []
-        self._stopping = False
+        # Until start() (post_init done, the schema migrated) updates are only stored: a webhook
+        # that answers Telegram early must not hand them to an Application that can't handle them yet.
+        self._stopping = True
         # Told of each update handled and how long its handlers took (bot/metrics.py counts them).
         self.on_handled: Callable[[Update, float], None] | None = None
 
@@ -104,14 +106,21 @@ class Intake:
         if key in self._chats:
             self._nudged.add(key)
             return
+        if len(self._chats) >= MAX_CHATS:  # the scan comes back for it
+            return
         self._chats[key] = asyncio.get_running_loop().create_task(self._drain(key), name=f"chat-{key}")
 
     async def _drain(self, key: int) -> None:
         """Handle one chat's stored updates in order, as long as there are any."""
+        claimed = False
         try:
-            async with self.db.queue() as session:
-                claimed = await inbox.claim_chat(session, key, self.worker)
-            while claimed and not self._stopping:
+            while not self._stopping:
+                # Claimed again before every batch: a worker whose lease lapsed (a stall longer than
+                # the lease) and was taken over stops here instead of running the chat twice.
+                async with self.db.queue() as session:
+                    claimed = await inbox.claim_chat(session, key, self.worker)
+                if not claimed:
+                    break
                 async with self.db.queue_read() as session:
                     batch = await inbox.next_updates(session, key, limit=UPDATES_PER_FETCH)
                 if not batch:
@@ -158,7 +167,7 @@ class Intake:
         while True:
             try:
                 async with self.db.queue_read() as session:
-                    keys = await inbox.pending_chats(session, limit=CHATS_PER_SCAN)
+                    keys = await inbox.pending_chats(session, limit=max(0, MAX_CHATS - len(self._chats)))
                 for key in keys:
                     self._start(key)
             except Exception:  # noqa: BLE001 - the database may be briefly away

@@ -37,43 +37,53 @@ async def _fetch(application: Application, offset: int | None, stop: asyncio.Eve
     return fetch.result()
 
 
+async def _pause(stop: asyncio.Event, seconds: float) -> None:
+    """Sleep, but wake at once when asked to stop."""
+    try:
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+    except asyncio.TimeoutError:
+        pass
+
+
 async def poll(application: Application, stop: asyncio.Event) -> None:
     offset: int | None = None
-    backoff = 1.0
+    fetch_backoff = store_backoff = 1.0
     while not stop.is_set():
         try:
             updates = await _fetch(application, offset, stop)
         except InvalidToken:
             raise
         except RetryAfter as exc:
-            await asyncio.sleep(wait_of(exc).total_seconds())
+            await _pause(stop, wait_of(exc).total_seconds())
             continue
         except Conflict as exc:
             log.warning("another process is polling with this token (%s); retrying in 5 s", exc.message)
-            await asyncio.sleep(5)
+            await _pause(stop, 5)
             continue
         except (TimedOut, NetworkError) as exc:
-            log.warning("getUpdates failed (%s); retrying in %.0f s", exc.message, backoff)
-            await asyncio.sleep(backoff)
-            backoff = min(backoff * 2, 30)
+            log.warning("getUpdates failed (%s); retrying in %.0f s", exc.message, fetch_backoff)
+            await _pause(stop, fetch_backoff)
+            fetch_backoff = min(fetch_backoff * 2, 30)
             continue
         if updates is None:
             break
-        backoff = 1.0
+        fetch_backoff = 1.0
         if updates:
             try:
                 await intake_of(application).accept(updates)
             except Exception:  # noqa: BLE001 - not stored, so not acknowledged: Telegram keeps them
-                log.exception("could not store %d updates; fetching them again", len(updates))
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 30)
+                log.exception("could not store %d updates; fetching them again in %.0f s", len(updates),
+                              store_backoff)
+                await _pause(stop, store_backoff)
+                store_backoff = min(store_backoff * 2, 30)
                 continue
+            store_backoff = 1.0
             offset = updates[-1].update_id + 1
     if offset is not None:
         try:  # acknowledge the last stored batch so a restart doesn't fetch it again
             await application.bot.get_updates(offset=offset, timeout=0, limit=1)
-        except NetworkError:
-            pass
+        except TelegramError as exc:  # stored anyway: a redelivery after the restart is a no-op
+            log.info("could not acknowledge the last batch on the way out: %s", exc)
 
 
 async def run(application: Application) -> None:

@@ -144,6 +144,12 @@ async def run_webhook(application: Application, settings: Settings) -> None:
     stop = asyncio.Event()
     _stop_on_signals(stop)
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    if secret is None:
+        # Without it anyone who finds the URL could post updates in any user's name (an admin's
+        # included). One made up here protects a single worker; several behind one URL must share one.
+        secret = secrets.token_urlsafe(32)
+        log.warning("WEBHOOK_SECRET is not set: using a random one for this run (set it when several "
+                    "workers share the webhook)")
     async with AsyncExitStack() as servers:
         # Listening first: a taken port fails before Telegram is told to send anything here.
         webhook = await servers.enter_async_context(serving(

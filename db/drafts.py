@@ -301,6 +301,8 @@ async def tap(session: AsyncSession, draft: EventDraft | None, move: Move, *, tz
     """A button of the /addevent draft. One that no longer applies shows where the draft is."""
     if draft is None:
         return TapResult(Tapped.NO_DRAFT)
+    # The admin is back at the /addevent draft: a field change they left open must not take the next answer.
+    await session.execute(delete(EventDraft).where(EventDraft.admin_id == draft.admin_id, EventDraft.kind == EDIT))
     if not accepts(draft, move) or (move is Move.PICK_FIELD and field not in FIELDS):
         return TapResult(Tapped.SHOW)
     match move:

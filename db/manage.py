@@ -186,10 +186,13 @@ async def delete_event(session: AsyncSession, event_id: int) -> Outcome:
 
 async def start_edit(session: AsyncSession, admin_id: int, event_id: int, step: str) -> Outcome:
     """Make the admin's next message answer `step` (a field, or the announcement) for this event."""
-    event = await session.get(Event, event_id)
-    if event is None:
+    managed = await managed_event(session, event_id)
+    if managed is None:
         return Outcome.NOT_FOUND
-    if step == "hall" and await booking_count(session, event_id):  # cancelled ones are history too
+    needed = AdminAction.ANNOUNCE if step == drafts.ANNOUNCE else AdminAction.CHANGE
+    if needed not in managed.actions:  # an old button: the event was cancelled (or lost its attendees)
+        return Outcome.STALE
+    if step == "hall" and managed.bookings_ever:  # cancelled ones are history too
         return Outcome.HAS_BOOKINGS
     draft = await drafts.get(session, admin_id, drafts.EDIT)
     if draft is None:
@@ -344,7 +347,7 @@ async def start_announcement(session: AsyncSession, admin_id: int, event_id: int
 async def write_announcement(session: AsyncSession, draft: EventDraft | None, text_html: str | None) -> Announcement:
     """Keep the admin's text (their formatting too) until they confirm; raises drafts.Invalid."""
     text_html = drafts.read_announcement(text_html)
-    if draft is None or not drafts.accepts(draft, drafts.Move.TEXT):  # lapsed meanwhile
+    if draft is None or drafts.expects(draft) is not drafts.Expect.ANNOUNCEMENT:  # lapsed meanwhile
         return Announcement(Outcome.STALE)
     managed = await managed_event(session, draft.event_id) if draft.event_id else None
     if managed is None:
@@ -362,7 +365,9 @@ async def send_announcement(session: AsyncSession, admin_id: int, event_id: int)
         return Announcement(Outcome.STALE)
     text_html = draft.data["text"]
     await session.delete(draft)
-    event = await session.get(Event, event_id)
-    if event is None:
+    managed = await managed_event(session, event_id)
+    if managed is None:
         return Announcement(Outcome.NOT_FOUND)
-    return Announcement(Outcome.DONE, event, text_html, await recipients(session, event_id))
+    if AdminAction.ANNOUNCE not in managed.actions:  # cancelled, or nobody holds a seat any more
+        return Announcement(Outcome.STALE)
+    return Announcement(Outcome.DONE, managed.event, text_html, await recipients(session, event_id))

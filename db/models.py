@@ -192,8 +192,9 @@ class ProcessedUpdate(Base):
 class InboxBase(DeclarativeBase):
     """The inbox's own tables. On SQLite they live in a file of their own (db/session.py), so that
     storing an update never waits for the events database's write lock; on PostgreSQL they sit beside
-    the rest. Created at start (Database.prepare_inbox) rather than migrated: what they hold is
-    transient, and a changed shape is made anew once the inbox is empty."""
+    the rest. Created at start (Database.prepare_inbox) rather than migrated, since on SQLite they are
+    not in the migrated file; a future change of their shape must be made there too (what they
+    hold is transient: an empty inbox can simply be dropped and created again)."""
 
     metadata = MetaData(naming_convention=NAMING)
 

@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from sqlalchemy import delete, event, insert, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
@@ -44,7 +44,7 @@ def is_sqlite(url: str) -> bool:
 
 
 def create_engine(url: str, *, pool_size: int = POOL_SIZE, max_overflow: int = MAX_OVERFLOW,
-                  pool_timeout: float = POOL_TIMEOUT, **kwargs) -> AsyncEngine:
+                  pool_timeout: float = POOL_TIMEOUT, synchronous: str = "NORMAL", **kwargs) -> AsyncEngine:
     """An engine whose pool holds `pool_size` connections, opens up to `max_overflow` more under load
     and, when all are busy, makes the next unit of work wait up to `pool_timeout` seconds."""
     sqlite = is_sqlite(url)
@@ -66,7 +66,7 @@ def create_engine(url: str, *, pool_size: int = POOL_SIZE, max_overflow: int = M
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
@@ -107,15 +107,21 @@ class Database:
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self._write_lock = asyncio.Lock() if self.sqlite else None
         separate = inbox_url(url) != url
-        self.inbox_engine = create_engine(inbox_url(url), **engine_kwargs) if separate else self.engine
+        # FULL: an update acknowledged to Telegram must survive a power cut, not only a killed process.
+        self.inbox_engine = create_engine(inbox_url(url), synchronous="FULL", **engine_kwargs) if separate \
+            else self.engine
         self._queue_sessions = async_sessionmaker(self.inbox_engine, expire_on_commit=False) if separate \
             else self._sessions
         self._queue_lock = asyncio.Lock() if separate else self._write_lock
 
     async def prepare_inbox(self) -> None:
         """Create the inbox's tables where they are missing (see db/models.py InboxBase)."""
-        async with self.inbox_engine.begin() as connection:
-            await connection.run_sync(InboxBase.metadata.create_all)
+        try:
+            async with self.inbox_engine.begin() as connection:
+                await connection.run_sync(InboxBase.metadata.create_all)
+        except DBAPIError:  # several workers starting at once: another one created them first
+            async with self.inbox_engine.begin() as connection:
+                await connection.run_sync(InboxBase.metadata.create_all)
 
     @asynccontextmanager
     async def queue_read(self) -> AsyncIterator[AsyncSession]:

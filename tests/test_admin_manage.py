@@ -333,3 +333,19 @@ async def test_an_announcement_too_long_or_blank_is_explained_and_asked_again(ap
     await admin.send("x" * drafts.ANNOUNCE_MAX)  # at the limit: fine
     assert "This goes to 1 attendee(s)" in admin.screen()
     assert (await announcement_draft(db))[0] == drafts.ANNOUNCE_CONFIRM
+
+
+async def test_an_old_change_button_of_a_cancelled_event_changes_nothing(app, api, user, db, add_event):
+    event = await add_event("Jazz Night")
+    admin = user(ADMIN_ID, "Olga")
+    await open_card(admin, "Jazz Night")
+    await admin.tap("Edit a field")
+    field_screen = admin.last()
+    await open_card(admin, "Jazz Night")
+    await admin.tap("Cancel event")
+    await admin.tap("Yes, cancel")
+    await admin.tap("Title", message=field_screen)  # a button from before the cancellation
+    assert "cancelled" in admin.screen().lower() and not admin.has_button("Edit a field")
+    await admin.send("A new title")
+    async with db.read() as session:
+        assert (await session.get(Event, event.id)).title == "Jazz Night"

@@ -329,3 +329,25 @@ async def test_a_time_the_clocks_skip_is_asked_again(make_app, api, db):
         draft = (await session.execute(select(EventDraft))).scalar_one()
     starts = datetime.fromisoformat(draft.data["starts_at"])
     assert starts.astimezone(berlin).replace(tzinfo=None) == gap.replace(hour=3)
+
+
+async def test_a_field_change_left_open_does_not_take_the_wizards_answer(app, api, user, db, add_event):
+    """The admin taps "change the title" of a published event, goes back to their /addevent preview
+    and picks Title there: what they type next is the draft's title, and the event keeps its own."""
+    await add_event("Published Night")
+    admin = user(ADMIN_ID, "Olga")
+    await answer_all(admin, api)
+    preview = admin.last()
+    await admin.send("/myevents")
+    await admin.tap("Published Night")
+    await admin.tap("Edit a field")
+    await admin.tap("Title")  # the published event's title is asked for now
+    await admin.tap("Edit", message=preview)
+    shown = (ADMIN_ID, preview["message_id"])  # the preview's message, edited in place from here on
+    await admin.tap("Title", message=api.messages[shown])
+    assert "Step 1 of 9" in api.messages[shown]["text"]
+    await admin.send("Jazz Morning")
+    assert "<b>Jazz Morning</b>" in admin.screen()  # back at the draft's preview
+    async with db.read() as session:
+        titles = set((await session.execute(select(Event.title))).scalars())
+    assert titles == {"Published Night"}

@@ -243,3 +243,24 @@ async def test_updates_are_stored_and_answered_while_another_process_holds_the_w
     await _until(lambda: "Booked!" in alice.screen(), "Alice's booking after the lock went")
     assert order == ["bob answered", "lock released"]
     assert [label for _, _, label in await active_bookings(db, event.id)] == ["A1"]
+
+
+async def test_updates_taken_in_before_the_bot_is_ready_wait_for_it(app, api, db, add_event):
+    """A webhook can be posted to before post_init has run (a restart while Telegram keeps sending):
+    such updates are stored, not handed to a half-started bot, and handled once it has started."""
+    from bot.intake import Intake
+
+    await add_event("Jazz Night")
+    early = Intake(app, worker="early-worker")
+    update = User(app, api, 1001).message_update("/events")
+    await intake_of(app).stop()  # only the early intake runs from here
+    await early.accept([update])
+    async with db.queue_read() as session:
+        assert (await inbox.backlog(session)).pending == 1
+    assert not api.chat(1001)
+    early.start()
+    try:
+        await _until(lambda: api.chat(1001), "the stored update once the bot is ready")
+    finally:
+        await early.stop()
+    assert "Upcoming events" in api.chat(1001)[0]["text"]

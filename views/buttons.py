@@ -111,7 +111,8 @@ def parse(data: str | None) -> ButtonData:
     for field, text in zip(fields, raw):
         if _is_int(field):
             # "²" and "١" are digits to str.isdigit(); only ASCII digits are ours.
-            if not (text.isascii() and text.isdigit() and len(text) <= 16):
+            # ...and only as we write them: no leading zeros, so each button has one spelling.
+            if not (text.isascii() and text.isdigit() and len(text) <= 16) or (len(text) > 1 and text[0] == "0"):
                 raise StaleButton(data)
             values[field.name] = int(text)
         else:

@@ -42,7 +42,31 @@ def chat_key(update: Update) -> int:
 
 
 def worker_name() -> str:
-    return f"{socket.gethostname()[:40]}-{os.getpid()}-{secrets.token_hex(3)}"
+    return f"{_host()}-{os.getpid()}-{secrets.token_hex(3)}"
+
+
+def _host() -> str:
+    return socket.gethostname()[:40]
+
+
+def died_here(worker: str, me: str) -> bool:
+    """A worker of this machine that is certainly gone: its process no longer exists, or it had this
+    very process ID (a restarted container's PID 1) under another name. Its chats need not wait for
+    their leases to lapse."""
+    parts = worker.rsplit("-", 2)  # host-pid-random; the host may have dashes of its own
+    if worker == me or len(parts) != 3 or parts[0] != _host() or not parts[1].isdigit():
+        return False
+    pid_text = parts[1]
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, someone else's
+        return False
+    return False
 
 
 class Intake:
@@ -78,7 +102,7 @@ class Intake:
     def start(self) -> None:
         loop = asyncio.get_running_loop()
         self._stopping = False
-        self._background = [loop.create_task(self._scan(), name="intake-scan"),
+        self._background = [loop.create_task(self._scan(take_back=True), name="intake-scan"),
                             loop.create_task(self._heartbeat(), name="intake-heartbeat")]
 
     async def stop(self) -> None:
@@ -163,7 +187,21 @@ class Intake:
         async with self.db.queue() as session:
             await inbox.mark_done(session, delivered.update_id)
 
-    async def _scan(self) -> None:
+    async def _take_back(self) -> None:
+        """After a crash and restart on the same machine, its chats are handled at once, not after the lease."""
+        async with self.db.queue() as session:
+            dead = [w for w in await inbox.holders(session) if died_here(w, self.worker)]
+            if dead:
+                await inbox.release_workers(session, dead)
+        if dead:
+            log.info("took back the chats of %d worker(s) that died on this machine", len(dead))
+
+    async def _scan(self, take_back: bool = False) -> None:
+        if take_back:
+            try:
+                await self._take_back()
+            except Exception:  # noqa: BLE001 - their leases lapse anyway
+                log.warning("could not take back the chats of dead workers", exc_info=True)
         while True:
             try:
                 async with self.db.queue_read() as session:

@@ -72,6 +72,16 @@ async def release_chat(session: AsyncSession, chat_key: int, worker: str) -> Non
     await session.execute(delete(InboxChat).where(InboxChat.chat_key == chat_key, InboxChat.worker == worker))
 
 
+async def holders(session: AsyncSession) -> list[str]:
+    """The workers holding chats now (live leases or not)."""
+    return list((await session.execute(select(InboxChat.worker).distinct())).scalars())
+
+
+async def release_workers(session: AsyncSession, workers: list[str]) -> None:
+    """Hand on the chats of workers known to be dead, without waiting for their leases."""
+    await session.execute(delete(InboxChat).where(InboxChat.worker.in_(workers)))
+
+
 async def release_all(session: AsyncSession, worker: str) -> None:
     """A worker stopping cleanly hands its chats on at once instead of after the lease."""
     await session.execute(delete(InboxChat).where(InboxChat.worker == worker))

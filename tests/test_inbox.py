@@ -264,3 +264,16 @@ async def test_updates_taken_in_before_the_bot_is_ready_wait_for_it(app, api, db
     finally:
         await early.stop()
     assert "Upcoming events" in api.chat(1001)[0]["text"]
+
+
+def test_a_worker_of_this_machine_whose_process_is_gone_is_known_dead():
+    """Its chats are taken back at start instead of after the lease (a crash and restart on one host)."""
+    from bot.intake import _host, died_here, worker_name
+
+    me = worker_name()
+    gone = next(pid for pid in range(4_000_000, 4_100_000) if not os.path.exists(f"/proc/{pid}"))
+    assert died_here(f"{_host()}-{gone}-abc123", me)
+    assert died_here(f"{_host()}-{os.getpid()}-abc123", me)  # this very PID under another name: a restart
+    assert not died_here(me, me)
+    assert not died_here(f"{_host()}-1-abc123", me)  # alive (init)
+    assert not died_here(f"another-host-{gone}-abc123", me)  # another machine's: only its lease tells

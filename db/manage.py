@@ -17,6 +17,7 @@ from db.booking import release
 from db.events import ACTIVE, BookingState, EventSummary, seat_counts, add_seats, event_summary, has_started, not_started
 from db.hall import parse_hall
 from db.models import Booking, BookingStatus, Event, EventDraft, EventStatus, Poster, Seat, User, utcnow
+from db.users import is_person
 
 
 class Outcome(str, enum.Enum):
@@ -127,12 +128,13 @@ async def may_manage(session: AsyncSession, admin_id: int, event_id: int) -> boo
 
 
 async def recipients(session: AsyncSession, event_id: int) -> list[Recipient]:
-    """Everyone holding an active booking of the event, one entry per person."""
+    """Everyone holding an active booking of the event, one entry per person (a forgotten user's kept
+    bookings of a past event have nobody to tell)."""
     rows = await session.execute(
         select(Booking.user_id, User.language, Seat.label)
         .join(User, User.id == Booking.user_id)
         .join(Seat, Seat.id == Booking.seat_id)
-        .where(Booking.event_id == event_id, Booking.status.in_(ACTIVE))
+        .where(Booking.event_id == event_id, Booking.status.in_(ACTIVE), is_person())
         .order_by(Booking.user_id, Seat.row_index, Seat.number)
     )
     by_user: dict[int, tuple[str, list[str]]] = {}

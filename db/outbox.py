@@ -62,7 +62,8 @@ async def enqueue(session: AsyncSession, letters: list[Letter], *, batch: str | 
 
 
 # Why attendees are told something; part of each notice's key.
-CANCELLED, CHANGED, ANNOUNCEMENT = "cancel", "change", "ann"
+# FORGOTTEN: an attendee erased their data (/forgetme) and their seats are free; told to the organiser.
+CANCELLED, CHANGED, ANNOUNCEMENT, FORGOTTEN = "cancel", "change", "ann", "forget"
 
 
 def notice_key(kind: str, event_id: int, update_id: int, user_id: int) -> str:

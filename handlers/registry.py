@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
 
-from handlers import booking, errors, events, fallback, mybookings, start, users
+from handlers import booking, errors, events, fallback, mybookings, privacy, start, users
 from handlers.admin import addevent, answers, manage
 from views import buttons
 
@@ -34,6 +34,10 @@ TAPS: dict[type[buttons.ButtonData], object] = {
     buttons.MyBookingsPage: mybookings.on_page,
     buttons.AskCancelBooking: mybookings.on_ask_cancel,
     buttons.CancelBooking: mybookings.on_cancel,
+    buttons.SettingsMenu: privacy.on_settings_menu,
+    buttons.MyData: privacy.on_mydata_tap,
+    buttons.AskForget: privacy.on_ask_forget,
+    buttons.Forget: privacy.on_forget,
     # The /addevent draft
     buttons.NewEvent: addevent.on_new_event,
     buttons.PickCategory: addevent.on_category,
@@ -70,6 +74,10 @@ def register(application: Application) -> None:
         CommandHandler("language", start.on_language, filters=NEW_MESSAGE),
         CommandHandler("events", events.on_events, filters=NEW_MESSAGE),
         CommandHandler("mybookings", mybookings.on_mybookings, filters=NEW_MESSAGE),
+        # One's own data is shown and erased in the private chat only, never in a group.
+        CommandHandler("settings", privacy.on_settings, filters=PRIVATE & NEW_MESSAGE),
+        CommandHandler("mydata", privacy.on_mydata, filters=PRIVATE & NEW_MESSAGE),
+        CommandHandler("forgetme", privacy.on_forgetme, filters=PRIVATE & NEW_MESSAGE),
         CommandHandler("addevent", addevent.on_addevent, filters=PRIVATE & NEW_MESSAGE),
         CommandHandler("myevents", manage.on_myevents, filters=PRIVATE & NEW_MESSAGE),
         CommandHandler("cancel", addevent.on_cancel, filters=PRIVATE & NEW_MESSAGE),

@@ -28,6 +28,7 @@ class Call:
     method: str
     params: dict[str, Any]
     files: dict[str, bytes] = field(default_factory=dict)
+    file_names: dict[str, str] = field(default_factory=dict)  # the multipart field's file name, per file
     at: float = field(default_factory=time.monotonic)  # when the Bot API received it
 
     @property
@@ -96,9 +97,12 @@ class FakeTelegram(BaseRequest):
         name = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         files: dict[str, bytes] = {}
+        names: dict[str, str] = {}
         if request_data is not None and request_data.contains_files:
             for key, value in request_data.multipart_data.items():
                 files[key] = value[1] if isinstance(value, tuple) else value
+                if isinstance(value, tuple):
+                    names[key] = value[0]
         if self.delay:
             await asyncio.sleep(self.delay)
         chat_id = params.get("chat_id")
@@ -124,10 +128,11 @@ class FakeTelegram(BaseRequest):
             if fault.retry_after is not None:
                 body["parameters"] = {"retry_after": fault.retry_after}
             return fault.status, json.dumps(body).encode()
-        return self._serve(name, params, files)
+        return self._serve(name, params, files, names)
 
-    def _serve(self, name: str, params: dict, files: dict[str, bytes]) -> tuple[int, bytes]:
-        self.calls.append(Call(name, params, files))
+    def _serve(self, name: str, params: dict, files: dict[str, bytes],
+               names: dict[str, str] | None = None) -> tuple[int, bytes]:
+        self.calls.append(Call(name, params, files, names or {}))
         handler = getattr(self, f"_api_{name}", None)
         try:
             result = handler(params, files) if handler else True

@@ -209,6 +209,28 @@ class CancelBooking(ButtonData, prefix="my:cancel"):
     page: int
 
 
+# --- settings: language, one's own data ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SettingsMenu(ButtonData, prefix="set:menu"):
+    pass
+
+
+@dataclass(frozen=True)
+class MyData(ButtonData, prefix="set:data"):
+    pass
+
+
+@dataclass(frozen=True)
+class AskForget(ButtonData, prefix="set:ask"):
+    pass
+
+
+@dataclass(frozen=True)
+class Forget(ButtonData, prefix="set:forget"):
+    """The confirmed "forget me": erases the tapping user's data (it carries no ID: only they can)."""
+
+
 # --- the organiser's buttons: the /addevent draft ----------------------------------------------------
 
 @dataclass(frozen=True)

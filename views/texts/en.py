@@ -11,6 +11,7 @@ TEXTS: dict[str, str] = {
     "cmd.events": "Upcoming events",
     "cmd.mybookings": "My bookings",
     "cmd.language": "Change language",
+    "cmd.settings": "Language, my data, forget me",
     "cmd.help": "How it works",
     "cmd.cancel": "Stop what I'm doing",
     "cmd.addevent": "Admin: add an event",
@@ -289,4 +290,37 @@ TEXTS: dict[str, str] = {
         "🔔 <b>{title}</b> has changed. Please check:\n🗓 {when}\n📍 {venue}\n💺 Your seat: {seats}"
     ),
     "notify.announcement": "📣 <b>{title}</b>\n\n{text}",
+    # Settings and one's own data (/settings, /mydata, /forgetme)
+    "settings.title": (
+        "⚙️ <b>Settings</b>\n\n"
+        "🌐 <b>Language</b> — Russian or English\n"
+        "📦 <b>My data</b> — a file with everything the bot keeps about you\n"
+        "🗑 <b>Forget me</b> — erase your data and cancel your upcoming bookings"
+    ),
+    "btn.settings": "⚙️ Settings",
+    "btn.mydata": "📦 My data",
+    "btn.forget": "🗑 Forget me",
+    "mydata.caption": (
+        "📦 Everything the bot keeps about you: your account, {bookings} booking(s), {drafts} draft(s), "
+        "{events} event(s) you created and {notices} message(s) to you."
+    ),
+    "mydata.nothing": "The bot keeps nothing about you.",
+    "forget.ask": (
+        "🗑 <b>Forget me?</b>\n\n"
+        "Your {upcoming} upcoming booking(s) will be cancelled and the seats freed; each organiser is told "
+        "that a seat is free again, without your name. Your name and username are erased, and so are your "
+        "drafts and messages waiting for you. Past bookings stay in the organisers' records, without your "
+        "name.\n\nThis can't be undone."
+    ),
+    "btn.forget_yes": "Yes, forget me",
+    "btn.forget_no": "No, keep my data",
+    "forget.done": (
+        "Done: the bot has forgotten you. {cancelled} upcoming booking(s) cancelled; {kept} past booking(s) "
+        "kept without your name.\n\nIf you write again (/start), you start afresh as a new user."
+    ),
+    "forget.again": "This was already done: the bot has forgotten you.",
+    "notify.forgotten": (
+        "🔔 <b>{title}</b> ({when}): an attendee left the bot and cancelled their booking. "
+        "Seat(s) {seats} free again."
+    ),
 }

@@ -24,8 +24,8 @@ MAX_INT = 2**53  # IDs and pages we hand out stay far below; anything larger is 
 # Fields naming rows of tables with 32-bit integer keys (PostgreSQL INTEGER): larger is forged, and
 # would fail in the database ("value out of int32 range") instead of reading as "not found".
 MAX_ROW_ID = 2**31 - 1
-# Pages of a list: 100,000 pages of five is half a million events; a larger page is forged. Kept
-# short so a button can carry a page and a filter (EventCard) within the 64 bytes.
+# A page that a button must keep short to fit beside other fields (EventCard: the event, the page
+# and the filter to go back to): 100,000 pages of five is half a million events.
 MAX_PAGE = 99_999
 WORD = re.compile(r"[a-z][a-z_]{0,15}")  # the only text a button carries: a code like "en" or "title"
 
@@ -45,6 +45,8 @@ class ButtonData:
     made before they existed still parses, to the defaults."""
 
     prefix: ClassVar[str]
+    # Lower ceilings than the usual for some int fields of a type ({"page": MAX_PAGE}), to make room.
+    ceilings: ClassVar[dict[str, int]] = {}
 
     def __init_subclass__(cls, prefix: str = "", **kwargs) -> None:
         super().__init_subclass__(**kwargs)
@@ -52,8 +54,8 @@ class ButtonData:
             raise TypeError(f"{cls.__name__}: prefix must be a new 'domain:action', got {prefix!r}")
         # The longest data this type can ever pack to, from its fields' bounds: a type that could
         # outgrow Telegram's 64 bytes is refused when it is declared, not found in a user's chat.
-        longest = len(prefix) + sum(1 + _widest(name, kind) for name, kind in inspect.get_annotations(cls).items()
-                                    if name != "prefix")
+        longest = len(prefix) + sum(1 + _widest(cls, name, kind) for name, kind in inspect.get_annotations(cls).items()
+                                    if name not in ("prefix", "ceilings"))
         if longest > MAX_BYTES:
             raise TypeError(f"{cls.__name__} could pack to {longest} bytes, over Telegram's {MAX_BYTES}")
         cls.prefix = prefix
@@ -62,7 +64,7 @@ class ButtonData:
     def __post_init__(self) -> None:
         for field in dataclasses.fields(self):
             value = getattr(self, field.name)
-            if not _valid(field, value):
+            if not _valid(type(self), field, value):
                 raise ValueError(f"{type(self).__name__}.{field.name} = {value!r} can't be carried by a button")
         if len(self.pack().encode()) > MAX_BYTES:
             raise ValueError(f"{self!r} packs to over {MAX_BYTES} bytes")
@@ -84,16 +86,17 @@ class ButtonData:
         return isinstance(data, str) and (data == cls.prefix or data.startswith(cls.prefix + ":"))
 
 
-def _ceiling(name: str) -> int:
-    return MAX_ROW_ID if name.endswith("_id") else MAX_PAGE if name == "page" else MAX_INT
+def ceiling(button_type: type[ButtonData], name: str) -> int:
+    """The largest value int field `name` of this type carries."""
+    return button_type.ceilings.get(name, MAX_ROW_ID if name.endswith("_id") else MAX_INT)
 
 
-def _widest(name: str, kind: object) -> int:
+def _widest(button_type: type[ButtonData], name: str, kind: object) -> int:
     if kind in (bool, "bool"):
         return 1
     if kind not in (int, "int"):
         return 16  # WORD
-    return len(str(_ceiling(name)))
+    return len(str(ceiling(button_type, name)))
 
 
 def _is_int(field: dataclasses.Field) -> bool:
@@ -108,11 +111,11 @@ def _packed(value: object) -> str:
     return str(int(value)) if isinstance(value, bool) else str(value)
 
 
-def _valid(field: dataclasses.Field, value: object) -> bool:
+def _valid(button_type: type[ButtonData], field: dataclasses.Field, value: object) -> bool:
     if _is_flag(field):
         return isinstance(value, bool)
     if _is_int(field):
-        return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= _ceiling(field.name)
+        return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= ceiling(button_type, field.name)
     return isinstance(value, str) and WORD.fullmatch(value) is not None
 
 
@@ -181,6 +184,8 @@ class EventsPage(ButtonData, prefix="ev:list"):
 
 @dataclass(frozen=True)
 class EventCard(ButtonData, prefix="ev:card"):
+    ceilings = {"page": MAX_PAGE}  # room for the filter
+
     event_id: int
     page: int  # the /events page to go back to, under the filter below
     when: str = "all"

@@ -43,13 +43,13 @@ def _statement(dialect: str, words: list[str], now: datetime):
     if dialect == "sqlite":
         match = " ".join(f'"{word}"*' for word in words)  # every word, each as a prefix
         rank = literal_column(f"bm25(events_search, {SQLITE_WEIGHTS})")  # lower is better
-        base = (select(Event.id.label("id"), rank.label("rank"))
+        base = (select(Event.id.label("id"), Event.starts_at.label("starts_at"), rank.label("rank"))
                 .join(_FTS, _FTS.c.rowid == Event.id)
                 .where(text("events_search MATCH :match").bindparams(match=match), *upcoming))
         return base.subquery(), True
     query = func.to_tsquery(literal_column("'simple'::regconfig"), " & ".join(f"{word}:*" for word in words))
     document = literal_column(PG_DOCUMENT)
-    base = (select(Event.id.label("id"), func.ts_rank(document, query).label("rank"))
+    base = (select(Event.id.label("id"), Event.starts_at.label("starts_at"), func.ts_rank(document, query).label("rank"))
             .where(document.op("@@")(query), *upcoming))
     return base.subquery(), False
 
@@ -63,10 +63,14 @@ async def search_page(session: AsyncSession, query: str, *, offset: int, limit: 
         return [], 0
     found, lower_is_better = _statement(session.bind.dialect.name, words, now or utcnow())
     total_count = (await session.execute(select(func.count()).select_from(found))).scalar_one()
-    order = found.c.rank.asc() if lower_is_better else found.c.rank.desc()
+    # The page is cut from the ranked matches first; seats are counted for its few events only (the
+    # counts in the outer select would otherwise run for every match before the sort).
+    page = (select(found).order_by(found.c.rank.asc() if lower_is_better else found.c.rank.desc(),
+                                   found.c.starts_at, found.c.id)
+            .offset(offset).limit(limit).subquery())
     rows = await session.execute(
-        select(Event, _TOTAL, _TAKEN).join(found, found.c.id == Event.id)
-        .order_by(order, Event.starts_at, Event.id).offset(offset).limit(limit))
+        select(Event, _TOTAL, _TAKEN).join(page, page.c.id == Event.id)
+        .order_by(page.c.rank.asc() if lower_is_better else page.c.rank.desc(), page.c.starts_at, page.c.id))
     return summaries(rows), total_count
 
 

@@ -19,6 +19,9 @@ from db.migrate import alembic_config, upgrade, upgrade_sync
 
 OUT = Path(__file__).resolve().parent / "out"
 
+GENRES = ("jazz", "rock", "folk", "opera", "blues", "soul", "punk", "swing", "tango", "salsa", "choir",
+          "organ", "piano", "violin", "cello", "guitar", "dombra", "techno", "house", "indie")
+
 
 def schema_head() -> str:
     """The Alembic head revision: part of every cache key, so a new migration rebuilds the caches."""
@@ -169,7 +172,9 @@ def big_catalogue(events: int, bookings: int, *, users: int | None = None, rows:
                 starts = now + timedelta(days=1 + rng.random() * 365)
             else:
                 starts = now - timedelta(days=1 + rng.random() * 365)
-            yield (e, f"Concert #{e}", "An evening of music. " * 10, "concert", "Hall", "Street 1",
+            # One of 20 genres in each title, so a search for one finds 1 in 20 events (and "concert" all).
+            yield (e, f"Concert #{e}: {GENRES[(e - 1) % len(GENRES)]}", "An evening of music. " * 10, "concert", "Hall",
+                   "Street 1",
                    _ts(starts), "Asia/Almaty", 300000, "KZT", None, "published", None, stamp, stamp)
 
     conn.executemany(

@@ -197,6 +197,10 @@ async def sellout(url: str, *, users: int, seats: int, seed: int = 2) -> dict:
 
 
 # --- 3. scale -------------------------------------------------------------------------------------------
+# Search on the scale database: a word in 1 of 20 titles, its second page, a word in every title.
+SEARCH_STEPS = ("search: a word in 1 of 20 events", "search: its page 2", "search: a word in every event")
+
+
 async def scale_flow(url: str, *, users: int, warmup: int = 5, seed: int = 3) -> dict:
     """The attendee flow, one user at a time (clean latencies, exact SQL counts), on the database at
     `url`; users open one of the events on page 1 of /events (the soonest)."""
@@ -215,6 +219,11 @@ async def scale_flow(url: str, *, users: int, warmup: int = 5, seed: int = 3) ->
     returning = SimUser(app, api, 3_100_000, timings, counter)
     await returning.send("/mybookings", "mybookings (returning user)")
     await returning.send("/events", "events (returning user)")
+    for _ in range(max(5, users // 4)):
+        await returning.tap("ev:list:0:week:concert:0", "events: this week's concerts")
+        await returning.send("jazz", SEARCH_STEPS[0])
+        await returning.tap("sr:page:1", SEARCH_STEPS[1])
+        await returning.send("/search concert", SEARCH_STEPS[2])
     counter.remove()
     await stop_app(app)
     return {"users": users, "booked": booked, "steps": dict(timings.samples), "sql": dict(timings.sql),

@@ -32,7 +32,7 @@ from handlers import registry
 
 log = logging.getLogger(__name__)
 
-USER_COMMANDS = ("events", "mybookings", "settings", "language", "help", "start")
+USER_COMMANDS = ("events", "search", "mybookings", "settings", "language", "help", "start")
 ADMIN_COMMANDS = ("addevent", "myevents", "cancel")
 
 

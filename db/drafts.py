@@ -19,7 +19,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.money import CURRENCY_EXPONENT, parse_money
-from db.events import create_event
+from db.events import CATEGORIES, create_event
 from db.hall import HallError, describe, parse_hall
 from db.models import Event, EventDraft, EventStatus, Poster, utcnow
 
@@ -29,7 +29,6 @@ ANNOUNCE, ANNOUNCE_CONFIRM = "announce", "announce_ok"  # steps of an "edit" dra
 
 # The questions, in the order the wizard asks them; "poster" is answered by an upload (or skipped).
 FIELDS = ("title", "description", "category", "when", "venue", "address", "hall", "price", "poster")
-CATEGORIES = ("concert", "theatre", "comedy", "cinema", "tech", "kids", "sport", "other")
 CURRENCIES = ("KZT", "RUB", "USD", "EUR")
 DEFAULT_CURRENCY = "KZT"
 _CURRENCY_WORDS = {"₸": "KZT", "ТГ": "KZT", "TG": "KZT", "ТЕНГЕ": "KZT", "₽": "RUB", "Р": "RUB", "РУБ": "RUB",

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,6 +14,7 @@ from db.hall import Row
 from db.models import ACTIVE_BOOKING_STATUSES, Booking, Event, EventStatus, Poster, Seat, utcnow
 
 ACTIVE = [s.value for s in ACTIVE_BOOKING_STATUSES]
+CATEGORIES = ("concert", "theatre", "comedy", "cinema", "tech", "kids", "sport", "other")
 
 
 def occupying():
@@ -117,14 +119,87 @@ _SUMMARY = (
 )
 
 
+WHEN = ("all", "today", "weekend", "week")
+ALL = "all"
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """What /events shows: when (all, today, this weekend, this week), one category or all, free only.
+    Anything else (a forged or outdated button) reads as "all"."""
+
+    when: str = ALL
+    category: str = ALL
+    free: bool = False
+
+    def __post_init__(self) -> None:
+        if self.when not in WHEN:
+            object.__setattr__(self, "when", ALL)
+        if self.category not in CATEGORIES:
+            object.__setattr__(self, "category", ALL)
+
+    @property
+    def narrowed(self) -> bool:
+        return self != EventFilter()
+
+
+def _local_midnight(day: date, zone: ZoneInfo) -> datetime:
+    # The start of that day where the bot lives (a day whose midnight the clocks skip starts at 01:00).
+    return datetime.combine(day, time(0), tzinfo=zone).astimezone(ZoneInfo("UTC"))
+
+
+def time_window(when: str, now: datetime, tz: str) -> tuple[datetime, datetime | None]:
+    """[from, until) in UTC for `when`, counted in the bot's time zone: today runs to midnight, the
+    week to Monday's midnight (weeks start on Monday), the weekend is Saturday and Sunday (what is
+    left of it, on a Saturday or Sunday)."""
+    zone = ZoneInfo(tz)
+    today = now.astimezone(zone).date()
+    monday_next = today + timedelta(days=7 - today.weekday())
+    if when == "today":
+        return now, _local_midnight(today + timedelta(days=1), zone)
+    if when == "week":
+        return now, _local_midnight(monday_next, zone)
+    if when == "weekend":
+        saturday = monday_next - timedelta(days=2)
+        return max(now, _local_midnight(saturday, zone)), _local_midnight(monday_next, zone)
+    return now, None
+
+
+def matching(event_filter: EventFilter, now: datetime, tz: str) -> list:
+    """The rule "which events does /events show under this filter", as SQL conditions over stored
+    UTC times: published, not started, within the filter's window, category and price."""
+    start, until = time_window(event_filter.when, now, tz)
+    conditions = [Event.status == EventStatus.PUBLISHED.value, not_started(start)]
+    if until is not None:
+        conditions.append(Event.starts_at < until)
+    if event_filter.category != ALL:
+        conditions.append(Event.category == event_filter.category)
+    if event_filter.free:
+        conditions.append(Event.price_minor == 0)
+    return conditions
+
+
 async def upcoming_page(
-    session: AsyncSession, *, offset: int, limit: int, now: datetime | None = None
+    session: AsyncSession, *, offset: int, limit: int, now: datetime | None = None,
+    event_filter: EventFilter | None = None, tz: str = "UTC",
 ) -> tuple[list[EventSummary], int]:
-    """One page of upcoming published events, soonest first, and how many there are in all."""
+    """One page of upcoming published events (those the filter lets through), soonest first, and
+    how many there are in all."""
     now = now or utcnow()
-    total_count = (await session.execute(_UPCOMING_COUNT, {"now": now})).scalar_one()
-    rows = await session.execute(_UPCOMING_PAGE, {"now": now, "offset": offset, "limit": limit})
-    return [EventSummary(event, t or 0, k or 0) for event, t, k in rows], total_count
+    if event_filter is None or not event_filter.narrowed:
+        total_count = (await session.execute(_UPCOMING_COUNT, {"now": now})).scalar_one()
+        rows = await session.execute(_UPCOMING_PAGE, {"now": now, "offset": offset, "limit": limit})
+    else:
+        conditions = matching(event_filter, now, tz)
+        total_count = (await session.execute(select(func.count(Event.id)).where(*conditions))).scalar_one()
+        rows = await session.execute(
+            select(Event, _TOTAL, _TAKEN).where(*conditions).order_by(Event.starts_at, Event.id)
+            .offset(offset).limit(limit))
+    return summaries(rows), total_count
+
+
+def summaries(rows) -> list[EventSummary]:
+    return [EventSummary(event, t or 0, k or 0) for event, t, k in rows]
 
 
 async def event_summary(session: AsyncSession, event_id: int) -> EventSummary | None:

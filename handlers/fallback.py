@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from handlers import search
 from handlers.context import Context
 from handlers.screens import show
 from views import attendee
@@ -16,6 +17,10 @@ async def on_unknown_command(update: Update, context: Context) -> None:
 
 
 async def on_other_message(update: Update, context: Context) -> None:
+    """Text is a search; anything else (a sticker, a photo) gets the usual reply."""
+    if update.effective_message.text:
+        await search.on_text(update, context)
+        return
     await update.effective_message.reply_text(t(context.lang, "unknown_text"))
 
 

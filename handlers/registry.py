@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
 
-from handlers import booking, errors, events, fallback, mybookings, privacy, start, users
+from handlers import booking, errors, events, fallback, mybookings, privacy, search, start, users
 from handlers.admin import addevent, answers, manage
 from views import buttons
 
@@ -25,6 +25,9 @@ TAPS: dict[type[buttons.ButtonData], object] = {
     buttons.LanguagePick: start.on_language_pick,
     buttons.EventsPage: events.on_events_page,
     buttons.EventCard: events.on_card,
+    buttons.EventCategories: events.on_categories,
+    buttons.SearchPage: search.on_page,
+    buttons.SearchCard: search.on_card,
     buttons.SeatMap: booking.on_map,
     buttons.SeatPick: booking.on_pick,
     buttons.BestSeat: booking.on_best,
@@ -73,6 +76,7 @@ def register(application: Application) -> None:
         CommandHandler("help", start.on_help, filters=NEW_MESSAGE),
         CommandHandler("language", start.on_language, filters=NEW_MESSAGE),
         CommandHandler("events", events.on_events, filters=NEW_MESSAGE),
+        CommandHandler("search", search.on_search, filters=NEW_MESSAGE),
         CommandHandler("mybookings", mybookings.on_mybookings, filters=NEW_MESSAGE),
         # One's own data is shown and erased in the private chat only, never in a group.
         CommandHandler("settings", privacy.on_settings, filters=PRIVATE & NEW_MESSAGE),
@@ -83,7 +87,7 @@ def register(application: Application) -> None:
         CommandHandler("cancel", addevent.on_cancel, filters=PRIVATE & NEW_MESSAGE),
         *(CallbackQueryHandler(handler, pattern=button.matches) for button, handler in TAPS.items()),
         # An admin's answer to their draft (the draft is in the database); anyone else's message
-        # falls through to the usual reply.
+        # falls through to the usual reply: a search for text, else a hint.
         MessageHandler(PRIVATE & ~filters.COMMAND & ~filters.UpdateType.EDITED, answers.on_message),
         # Catch-alls: anything not matched above.
         MessageHandler(filters.COMMAND & NEW_MESSAGE, fallback.on_unknown_command),

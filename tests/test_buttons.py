@@ -13,8 +13,10 @@ from views.buttons import ButtonData, StaleButton
 def largest(button_type: type[ButtonData]) -> ButtonData:
     values = {}
     for field in dataclasses.fields(button_type):
-        if field.type in (int, "int"):
-            values[field.name] = buttons.MAX_ROW_ID if field.name.endswith("_id") else buttons.MAX_INT
+        if field.type in (bool, "bool"):
+            values[field.name] = True
+        elif field.type in (int, "int"):
+            values[field.name] = buttons.ceiling(button_type, field.name)
         else:
             values[field.name] = "z" * 16
     return button_type(**values)
@@ -45,6 +47,9 @@ def test_a_button_type_that_could_outgrow_64_bytes_is_refused_when_declared():
 @pytest.mark.parametrize("make", [
     lambda: buttons.SeatPick(buttons.MAX_ROW_ID + 1, 1),      # no such row can exist
     lambda: buttons.EventsPage(-1),
+    lambda: buttons.EventCard(1, buttons.MAX_PAGE + 1),        # its page stays short, to leave room for a filter
+    lambda: buttons.EventsPage(0, "all", "all", 1),            # a flag is a bool, not an int
+    lambda: buttons.EventsPage(0, "Today"),                    # filters are lowercase words
     lambda: buttons.LanguagePick("EN"),                        # codes are lowercase words
     lambda: buttons.ChangeEventField(1, "title:hall"),         # a separator inside a field
     lambda: buttons.EventCard("12", 0),                        # a string where an ID goes
@@ -66,3 +71,23 @@ def test_every_kind_of_button_has_exactly_one_handler():
 
     assert set(TAPS) == set(buttons.all_types())
     assert len(set(map(id, TAPS.values()))) == len(TAPS)
+
+
+def test_a_button_from_before_its_filter_fields_still_parses_to_the_defaults():
+    assert buttons.parse("ev:list:3") == buttons.EventsPage(3, "all", "all", False)
+    assert buttons.parse("ev:card:12:1") == buttons.EventCard(12, 1)
+    with pytest.raises(StaleButton):
+        buttons.parse("ev:card:12")  # the page has no default
+
+
+@pytest.mark.parametrize("data", ["ev:list:0:all:all:2", "ev:list:0:all:all:", "ev:list:0:all:all:1:x",
+                                  "ev:card:1:100000", "ev:list:0:всё"])
+def test_filter_data_that_we_never_send_is_stale(data):
+    with pytest.raises(StaleButton):
+        buttons.parse(data)
+
+
+def test_a_filtered_page_and_card_pack_as_short_words():
+    assert buttons.EventsPage(2, "weekend", "concert", True).pack() == "ev:list:2:weekend:concert:1"
+    card = buttons.EventCard(buttons.MAX_ROW_ID, buttons.MAX_PAGE, "weekend", "theatre", True)
+    assert len(card.pack()) <= 64 and buttons.parse(card.pack()) == card

@@ -201,7 +201,7 @@ _LONG = st.builds(lambda frag, n: (frag * n)[:n], st.sampled_from(["&", "<script
 _BLANK = st.text(alphabet=" \t\n\u00a0\u2800\u200b\u3000", min_size=1, max_size=20)
 TEXT = st.one_of(_SHORT_TEXT, _HTMLISH, _LONG, _BLANK)
 
-_KNOWN = ["start", "help", "events", "mybookings", "language", "addevent", "myevents", "cancel"]
+_KNOWN = ["start", "help", "events", "search", "mybookings", "language", "addevent", "myevents", "cancel"]
 _COMMAND_NAME = st.one_of(st.sampled_from(_KNOWN), st.text(string.ascii_letters + string.digits + "_",
                                                            min_size=1, max_size=32))
 _ADDRESSEE = st.sampled_from(["", "", "", f"@{BOT_USERNAME}", "@other_bot"])
@@ -522,7 +522,11 @@ async def feed(tg: User, item: tuple, w: World, db, errors: Errors, screen: dict
         if kind == "command" and command not in _KNOWN:
             assert [c.text for c in to_chat] == [t(lang, "unknown_command")], where
         if kind == "message" and tg.id != ADMIN_ID:
-            assert [c.text for c in to_chat] == [t(lang, "unknown_text")], where
+            if update.message.text:  # text outside a wizard is a search
+                assert len(to_chat) == 1, where
+                assert to_chat[0].text.startswith("🔎") or to_chat[0].text == t(lang, "search.prompt"), where
+            else:
+                assert [c.text for c in to_chat] == [t(lang, "unknown_text")], where
 
     after = await snapshot(db)
     if not allowed:

@@ -90,7 +90,9 @@ async def test_unknown_command_and_stray_text(user):
     alice = user()
     await alice.send("/nonsense")
     assert "don't know that command" in alice.screen()
-    await alice.send("hello?")
+    await alice.send("hello?")  # text is a search now
+    assert "Nothing found for «hello?»" in alice.screen()
+    await alice.send(location={"latitude": 43.24, "longitude": 76.95})
     assert "I answer to buttons and commands" in alice.screen()
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.schema import CreateIndex
 
 from db.migrate import alembic_config, upgrade_sync
-from db.models import ACTIVE_BOOKING_STATUSES, Base, Booking, BookingStatus, OutboxMessage
+from db.models import ACTIVE_BOOKING_STATUSES, Base, Booking, BookingStatus, OutboxMessage, in_models
 from db.session import create_engine
 from tests.conftest import PG_URL
 
@@ -71,7 +71,8 @@ def empty_database(request, tmp_path) -> Iterator[str]:
 def differences(metadata: MetaData) -> Callable[[Connection], list]:
     def compare(connection: Connection) -> list:
         context = MigrationContext.configure(connection, opts={"compare_type": True,
-                                                               "compare_server_default": True})
+                                                               "compare_server_default": True,
+                                                               "include_name": in_models})
         return compare_metadata(context, metadata)
 
     return compare

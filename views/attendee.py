@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from views import keyboards
+from views.buttons import ButtonData
 from views.formatting import CAPTION_LIMIT, MESSAGE_LIMIT, cut, esc, money, venue_line, when, when_short
 from views.screen import Screen, pages
 from views.texts import t
 from db.booking import BookingView, BookResult, CancelResult, Outcome
-from db.events import BookingState, EventSummary, SeatState
+from db.events import ALL, BookingState, EventFilter, EventSummary, SeatState
 from db.models import Event, Seat
 
 EVENTS_PER_PAGE = 5
@@ -37,18 +38,56 @@ def free_text(lang: str, summary: EventSummary) -> str:
     return t(lang, "free_short", free=summary.free_seats) if summary.free_seats else t(lang, "sold_out")
 
 
-def events_page(lang: str, summaries: list[EventSummary], page: int, count: int, notice: str = "") -> Screen:
-    head = notice + "\n\n" if notice else ""
-    if not count:
-        return Screen(head + t(lang, "events.empty"), keyboards.events_list(lang, [], 0, 1))
-    entries = [
+def list_entries(lang: str, summaries: list[EventSummary]) -> list[tuple[int, str]]:
+    """(event ID, button text) per event: the text is a button's, plain text, so not escaped."""
+    return [
         (s.event.id, t(lang, "events.entry", date=when_short(s.event.starts_at, s.event.timezone, lang),
                        title=s.event.title, free=free_text(lang, s)))
         for s in summaries
     ]
+
+
+def filter_text(lang: str, event_filter: EventFilter) -> str:
+    """"today · 🎵 Concert · free entry": the parts of the filter that are on."""
+    parts = []
+    if event_filter.when != ALL:
+        parts.append(t(lang, f"filter.{event_filter.when}"))
+    if event_filter.category != ALL:
+        parts.append(t(lang, f"cat.{event_filter.category}"))
+    if event_filter.free:
+        parts.append(t(lang, "filter.free"))
+    return " · ".join(parts)
+
+
+def events_page(lang: str, summaries: list[EventSummary], page: int, count: int, notice: str = "",
+                event_filter: EventFilter = EventFilter()) -> Screen:
+    head = notice + "\n\n" if notice else ""
+    if not count:
+        text = (t(lang, "events.none_match", filter=filter_text(lang, event_filter)) if event_filter.narrowed
+                else t(lang, "events.empty"))
+        return Screen(head + text, keyboards.events_list(lang, [], 0, 1, event_filter))
     total_pages = pages(count, EVENTS_PER_PAGE)
-    return Screen(head + t(lang, "events.title", page=page + 1, pages=total_pages),
-                  keyboards.events_list(lang, entries, page, total_pages))
+    text = t(lang, "events.title", page=page + 1, pages=total_pages)
+    if event_filter.narrowed:
+        text += "\n" + t(lang, "events.filter", filter=filter_text(lang, event_filter))
+    return Screen(head + text, keyboards.events_list(lang, list_entries(lang, summaries), page, total_pages, event_filter))
+
+
+def category_picker(lang: str, event_filter: EventFilter) -> Screen:
+    return Screen(t(lang, "events.pick_category"), keyboards.category_picker(lang, event_filter))
+
+
+def search_results(lang: str, query: str, summaries: list[EventSummary], page: int, count: int) -> Screen:
+    shown = esc(cut(query, 60))  # what the user typed, back to them: escaped
+    if not count:
+        return Screen(t(lang, "search.none", query=shown), keyboards.search_list(lang, [], 0, 1))
+    total_pages = pages(count, EVENTS_PER_PAGE)
+    return Screen(t(lang, "search.title", query=shown, count=count, page=page + 1, pages=total_pages),
+                  keyboards.search_list(lang, list_entries(lang, summaries), page, total_pages))
+
+
+def search_prompt(lang: str) -> Screen:
+    return Screen(t(lang, "search.prompt"), keyboards.search_list(lang, [], 0, 1))
 
 
 def card_text(lang: str, summary: EventSummary, limit: int) -> str:
@@ -77,9 +116,9 @@ def card_text(lang: str, summary: EventSummary, limit: int) -> str:
 
 
 def event_card(lang: str, summary: EventSummary, page: int, poster: str | bytes | None,
-               share_url: str | None) -> Screen:
+               share_url: str | None, back: ButtonData | None = None) -> Screen:
     event = summary.event
-    markup = keyboards.event_card(lang, event.id, page, summary.state is BookingState.OPEN, share_url)
+    markup = keyboards.event_card(lang, event.id, page, summary.state is BookingState.OPEN, share_url, back)
     limit = CAPTION_LIMIT if poster is not None else MESSAGE_LIMIT
     return Screen(card_text(lang, summary, limit), markup, photo=poster, poster_id=event.poster_id)
 

@@ -24,6 +24,9 @@ MAX_INT = 2**53  # IDs and pages we hand out stay far below; anything larger is 
 # Fields naming rows of tables with 32-bit integer keys (PostgreSQL INTEGER): larger is forged, and
 # would fail in the database ("value out of int32 range") instead of reading as "not found".
 MAX_ROW_ID = 2**31 - 1
+# A page that a button must keep short to fit beside other fields (EventCard: the event, the page
+# and the filter to go back to): 100,000 pages of five is half a million events.
+MAX_PAGE = 99_999
 WORD = re.compile(r"[a-z][a-z_]{0,15}")  # the only text a button carries: a code like "en" or "title"
 
 
@@ -37,9 +40,13 @@ _TYPES: dict[str, type[ButtonData]] = {}
 
 @dataclass(frozen=True)
 class ButtonData:
-    """Base of every button type. Fields are ints (IDs, pages, parts) or short lowercase words."""
+    """Base of every button type. Fields are ints (IDs, pages, parts), flags (bool, packed as 0 or 1)
+    or short lowercase words. Fields with defaults may be left off the end of the data: a button
+    made before they existed still parses, to the defaults."""
 
     prefix: ClassVar[str]
+    # Lower ceilings than the usual for some int fields of a type ({"page": MAX_PAGE}), to make room.
+    ceilings: ClassVar[dict[str, int]] = {}
 
     def __init_subclass__(cls, prefix: str = "", **kwargs) -> None:
         super().__init_subclass__(**kwargs)
@@ -47,8 +54,8 @@ class ButtonData:
             raise TypeError(f"{cls.__name__}: prefix must be a new 'domain:action', got {prefix!r}")
         # The longest data this type can ever pack to, from its fields' bounds: a type that could
         # outgrow Telegram's 64 bytes is refused when it is declared, not found in a user's chat.
-        longest = len(prefix) + sum(1 + _widest(name, kind) for name, kind in inspect.get_annotations(cls).items()
-                                    if name != "prefix")
+        longest = len(prefix) + sum(1 + _widest(cls, name, kind) for name, kind in inspect.get_annotations(cls).items()
+                                    if name not in ("prefix", "ceilings"))
         if longest > MAX_BYTES:
             raise TypeError(f"{cls.__name__} could pack to {longest} bytes, over Telegram's {MAX_BYTES}")
         cls.prefix = prefix
@@ -57,13 +64,13 @@ class ButtonData:
     def __post_init__(self) -> None:
         for field in dataclasses.fields(self):
             value = getattr(self, field.name)
-            if not _valid(field, value):
+            if not _valid(type(self), field, value):
                 raise ValueError(f"{type(self).__name__}.{field.name} = {value!r} can't be carried by a button")
         if len(self.pack().encode()) > MAX_BYTES:
             raise ValueError(f"{self!r} packs to over {MAX_BYTES} bytes")
 
     def pack(self) -> str:
-        return ":".join([self.prefix, *(str(getattr(self, f.name)) for f in dataclasses.fields(self))])
+        return ":".join([self.prefix, *(_packed(getattr(self, f.name)) for f in dataclasses.fields(self))])
 
     @classmethod
     def parse(cls: type[B], data: str | None) -> B:
@@ -79,20 +86,36 @@ class ButtonData:
         return isinstance(data, str) and (data == cls.prefix or data.startswith(cls.prefix + ":"))
 
 
-def _widest(name: str, kind: object) -> int:
+def ceiling(button_type: type[ButtonData], name: str) -> int:
+    """The largest value int field `name` of this type carries."""
+    return button_type.ceilings.get(name, MAX_ROW_ID if name.endswith("_id") else MAX_INT)
+
+
+def _widest(button_type: type[ButtonData], name: str, kind: object) -> int:
+    if kind in (bool, "bool"):
+        return 1
     if kind not in (int, "int"):
         return 16  # WORD
-    return len(str(MAX_ROW_ID if name.endswith("_id") else MAX_INT))
+    return len(str(ceiling(button_type, name)))
 
 
 def _is_int(field: dataclasses.Field) -> bool:
     return field.type in (int, "int")
 
 
-def _valid(field: dataclasses.Field, value: object) -> bool:
+def _is_flag(field: dataclasses.Field) -> bool:
+    return field.type in (bool, "bool")
+
+
+def _packed(value: object) -> str:
+    return str(int(value)) if isinstance(value, bool) else str(value)
+
+
+def _valid(button_type: type[ButtonData], field: dataclasses.Field, value: object) -> bool:
+    if _is_flag(field):
+        return isinstance(value, bool)
     if _is_int(field):
-        ceiling = MAX_ROW_ID if field.name.endswith("_id") else MAX_INT
-        return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= ceiling
+        return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= ceiling(button_type, field.name)
     return isinstance(value, str) and WORD.fullmatch(value) is not None
 
 
@@ -105,11 +128,16 @@ def parse(data: str | None) -> ButtonData:
     if button_type is None:
         raise StaleButton(data)
     fields, raw = dataclasses.fields(button_type), parts[2:]
-    if len(raw) != len(fields):
+    required = sum(1 for f in fields if f.default is dataclasses.MISSING)
+    if not required <= len(raw) <= len(fields):
         raise StaleButton(data)
     values = {}
     for field, text in zip(fields, raw):
-        if _is_int(field):
+        if _is_flag(field):
+            if text not in ("0", "1"):
+                raise StaleButton(data)
+            values[field.name] = text == "1"
+        elif _is_int(field):
             # "²" and "١" are digits to str.isdigit(); only ASCII digits are ours.
             # ...and only as we write them: no leading zeros, so each button has one spelling.
             if not (text.isascii() and text.isdigit() and len(text) <= 16) or (len(text) > 1 and text[0] == "0"):
@@ -147,13 +175,46 @@ class LanguagePick(ButtonData, prefix="lang:set"):
 
 @dataclass(frozen=True)
 class EventsPage(ButtonData, prefix="ev:list"):
-    page: int
+    """A page of /events under a filter (db.events.EventFilter: when, category, free only)."""
+
+    page: int = 0
+    when: str = "all"
+    category: str = "all"
+    free: bool = False
 
 
 @dataclass(frozen=True)
 class EventCard(ButtonData, prefix="ev:card"):
+    ceilings = {"page": MAX_PAGE}  # room for the filter
+
     event_id: int
-    page: int  # the /events page to go back to
+    page: int  # the /events page to go back to, under the filter below
+    when: str = "all"
+    category: str = "all"
+    free: bool = False
+
+
+@dataclass(frozen=True)
+class EventCategories(ButtonData, prefix="ev:cats"):
+    """The category picker of /events; the rest of the filter is kept."""
+
+    when: str
+    free: bool
+
+
+@dataclass(frozen=True)
+class SearchPage(ButtonData, prefix="sr:page"):
+    """A page of the user's last search (the query itself is stored per user, db/search.py)."""
+
+    page: int
+
+
+@dataclass(frozen=True)
+class SearchCard(ButtonData, prefix="sr:card"):
+    """An event opened from search results; its Back returns to that page of them."""
+
+    event_id: int
+    page: int
 
 
 @dataclass(frozen=True)

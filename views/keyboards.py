@@ -15,6 +15,7 @@ from views.buttons import (
     CancelBooking,
     ConfirmBooking,
     EventCard,
+    EventCategories,
     EventsPage,
     HelpMenu,
     LanguageMenu,
@@ -22,13 +23,15 @@ from views.buttons import (
     MainMenu,
     MyBookingsPage,
     Noop,
+    SearchCard,
+    SearchPage,
     SeatMap,
     SeatPick,
     TakenSeat,
 )
 from views.formatting import cut
 from views.texts import LANGUAGE_NAMES, LANGUAGES, t
-from db.events import SeatState
+from db.events import ALL, CATEGORIES, EventFilter, SeatState
 
 # Telegram shows at most 8 buttons in a row and about 100 in a keyboard.
 MAX_PER_ROW = 8
@@ -65,21 +68,72 @@ def pager(lang: str, page: int, pages: int, to_page: Callable[[int], ButtonData]
     return row
 
 
-def events_list(lang: str, entries: list[tuple[int, str]], page: int, pages: int) -> Markup:
-    rows = [[Button(cut(text, BUTTON_TEXT), callback_data=EventCard(event_id, page).pack())]
+def events_page_button(page: int, event_filter: EventFilter) -> EventsPage:
+    return EventsPage(page, event_filter.when, event_filter.category, event_filter.free)
+
+
+def filter_rows(lang: str, event_filter: EventFilter) -> list[list[Button]]:
+    """Today / Weekend / This week / category / Free: each tap changes one part of the filter (a
+    second tap on the one that is on turns it off) and starts again from the first page."""
+    f = event_filter
+
+    def toggle(label_key: str, on: bool, changed: EventFilter) -> Button:
+        label = t(lang, label_key)
+        return Button(t(lang, "btn.f.on", label=label) if on else label,
+                      callback_data=events_page_button(0, changed).pack())
+
+    when_row = [toggle(f"btn.f.{when}", f.when == when, EventFilter(ALL if f.when == when else when, f.category, f.free))
+                for when in ("today", "weekend", "week")]
+    category = t(lang, "cat.all" if f.category == ALL else f"cat.{f.category}")
+    second = [Button(t(lang, "btn.f.category", category=category), callback_data=EventCategories(f.when, f.free).pack()),
+              toggle("btn.f.free", f.free, EventFilter(f.when, f.category, not f.free))]
+    return [when_row, second]
+
+
+def events_list(lang: str, entries: list[tuple[int, str]], page: int, pages: int,
+                event_filter: EventFilter = EventFilter()) -> Markup:
+    f = event_filter
+    rows = [[Button(cut(text, BUTTON_TEXT), callback_data=EventCard(event_id, page, f.when, f.category, f.free).pack())]
             for event_id, text in entries]
-    nav = pager(lang, page, pages, EventsPage)
+    nav = pager(lang, page, pages, lambda n: events_page_button(n, f))
     if nav:
         rows.append(nav)
-    rows.append([Button(t(lang, "btn.menu"), callback_data=MainMenu().pack())])
+    rows.extend(filter_rows(lang, f))
+    last = [Button(t(lang, "btn.menu"), callback_data=MainMenu().pack())]
+    if f.narrowed:
+        last.insert(0, Button(t(lang, "btn.all_events"), callback_data=EventsPage().pack()))
+    rows.append(last)
     return Markup(rows)
 
 
-def event_card(lang: str, event_id: int, page: int, bookable: bool, share_url: str | None) -> Markup:
+def category_picker(lang: str, event_filter: EventFilter) -> Markup:
+    f = event_filter
+    choices = [Button(t(lang, f"cat.{c}"), callback_data=events_page_button(0, EventFilter(f.when, c, f.free)).pack())
+               for c in CATEGORIES]
+    rows = [choices[i:i + 2] for i in range(0, len(choices), 2)]
+    rows.append([Button(t(lang, "cat.all"), callback_data=events_page_button(0, EventFilter(f.when, ALL, f.free)).pack())])
+    return Markup(rows)
+
+
+def search_list(lang: str, entries: list[tuple[int, str]], page: int, pages: int) -> Markup:
+    rows = [[Button(cut(text, BUTTON_TEXT), callback_data=SearchCard(event_id, page).pack())]
+            for event_id, text in entries]
+    nav = pager(lang, page, pages, SearchPage)
+    if nav:
+        rows.append(nav)
+    rows.append([Button(t(lang, "btn.all_events"), callback_data=EventsPage().pack()),
+                 Button(t(lang, "btn.menu"), callback_data=MainMenu().pack())])
+    return Markup(rows)
+
+
+def event_card(lang: str, event_id: int, page: int, bookable: bool, share_url: str | None,
+               back: ButtonData | None = None) -> Markup:
+    """`back` is where ◀ Back goes (a filtered /events page, a page of search results); by default
+    page `page` of all events."""
     rows = []
     if bookable:
         rows.append([Button(t(lang, "btn.book"), callback_data=SeatMap(event_id, 0, 0).pack())])
-    last = [Button(t(lang, "btn.back"), callback_data=EventsPage(page).pack())]
+    last = [Button(t(lang, "btn.back"), callback_data=(back or EventsPage(page)).pack())]
     if share_url:
         last.append(Button(t(lang, "btn.share"), url=share_url))
     rows.append(last)

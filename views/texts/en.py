@@ -25,7 +25,8 @@ TEXTS: dict[str, str] = {
     ),
     "help": (
         "<b>How it works</b>\n\n"
-        "1. /events — upcoming events, soonest first. Tap one to see its poster and details.\n"
+        "1. /events — upcoming events, soonest first; narrow them to today, the weekend, a category or free "
+        "entry. Tap one to see its poster and details. Or just type a word (a title, a venue) to search.\n"
         "2. <b>Book a seat</b> shows the hall: numbers are free seats, {taken} is taken. "
         "Tap a seat (or <b>Best available</b>) and confirm.\n"
         "3. /mybookings — your upcoming seats; cancel one and it's free for others at once.\n\n"
@@ -52,6 +53,26 @@ TEXTS: dict[str, str] = {
     "events.title": "🎟 <b>Upcoming events</b> (page {page} of {pages})\n\nTap an event to see the details.",
     "events.empty": "There are no upcoming events yet. Check back soon!",
     "events.entry": "{date} · {title} · {free}",
+    # Filters and search
+    "cmd.search": "Find an event by a word",
+    "btn.f.today": "Today",
+    "btn.f.weekend": "Weekend",
+    "btn.f.week": "This week",
+    "btn.f.free": "Free",
+    "btn.f.on": "✓ {label}",
+    "btn.f.category": "🏷 {category}",
+    "btn.all_events": "🎟 All events",
+    "cat.all": "All categories",
+    "filter.today": "today",
+    "filter.weekend": "this weekend",
+    "filter.week": "this week",
+    "filter.free": "free entry",
+    "events.filter": "Showing: {filter}",
+    "events.none_match": "No upcoming events match this filter ({filter}). Try another, or see all events.",
+    "events.pick_category": "Which kind of event?",
+    "search.title": "🔎 <b>Found for «{query}»</b>: {count} (page {page} of {pages})\n\nTap an event to see the details.",
+    "search.none": "🔎 Nothing found for «{query}». Try another word, or browse all events.",
+    "search.prompt": "What are you looking for? Type a word, e.g. <code>jazz</code>, or send <code>/search jazz</code>.",
     "free_short": "{free} free",
     "sold_out": "sold out",
     # Event card

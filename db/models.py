@@ -277,3 +277,19 @@ class OutboxMessage(Base):
     # Both kinds of due row, 'pending' and past not_before or 'sending' and past its lease, are
     # found by status first; 'sending' rows are only the few in flight.
     __table_args__ = (Index("ix_outbox_status_not_before", "status", "not_before"),)
+
+
+class SeatMap(Base):
+    """The hall's picture as everyone sees it (free and taken seats, the legend in one language), kept
+    for the hall's current version: drawn once, uploaded once, then sent by Telegram's file_id. The
+    version is a digest of what the picture shows (db/seatmaps.py), so any change to the hall (a
+    booking, a cancellation, new seats) makes a new one and nothing has to remember to bump it."""
+
+    __tablename__ = "seat_maps"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    language: Mapped[str] = mapped_column(String(8), primary_key=True)
+    version: Mapped[str] = mapped_column(String(40), primary_key=True)
+    png: Mapped[bytes] = mapped_column(LargeBinary)
+    telegram_file_id: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -22,6 +22,7 @@ from PIL import Image, ImageDraw, ImageFont
 MAX_WIDTH = 1280
 MAX_CELL = 44
 MIN_CELL = 12
+MIN_WIDTH = 480
 MARGIN = 16
 
 BACKGROUND = (255, 255, 255)
@@ -66,8 +67,18 @@ class Layout:
     legend_height: int
 
     @property
-    def width(self) -> int:
+    def hall_width(self) -> int:
+        """The seats with the row letters either side."""
         return 2 * MARGIN + 2 * self.label_width + self.columns * self.cell
+
+    @property
+    def width(self) -> int:
+        return max(self.hall_width, MIN_WIDTH)  # room for the legend under a narrow hall
+
+    @property
+    def offset(self) -> int:
+        """How far the hall is moved right to stand in the middle of a picture wider than it."""
+        return (self.width - self.hall_width) // 2
 
     @property
     def grid_top(self) -> int:
@@ -84,7 +95,7 @@ class Layout:
     def seat_box(self, row_index: int, number: int) -> tuple[int, int, int, int]:
         """The pixel box (left, top, right, bottom) of a seat: `row_index` counts rows from the
         stage, from 0; `number` is the seat's number in its row, from 1."""
-        left = MARGIN + self.label_width + (number - 1) * self.cell
+        left = self.offset + MARGIN + self.label_width + (number - 1) * self.cell
         top = self.grid_top + row_index * self.cell
         return left, top, left + self.cell, top + self.cell
 
@@ -116,15 +127,15 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
 def render(rows: Sequence[Row], legend: Legend, image_format: str = "PNG") -> bytes:
     """The picture of the hall, as PNG (flat colours: small and exact) or JPEG bytes."""
     plan = layout(rows)
-    width = max(plan.width, 480)  # room for the legend under a narrow hall
+    width = plan.width
     picture = Image.new("RGB", (width, plan.height), BACKGROUND)
     draw = ImageDraw.Draw(picture)
-    offset = (width - plan.width) // 2
+    offset = plan.offset
     small = _font(max(9, plan.cell * 4 // 10))
 
     # The stage across the top, over the seats.
     stage = (offset + MARGIN + plan.label_width, MARGIN,
-             offset + plan.width - MARGIN - plan.label_width, MARGIN + plan.stage_height - 16)
+             offset + plan.hall_width - MARGIN - plan.label_width, MARGIN + plan.stage_height - 16)
     draw.rounded_rectangle(stage, radius=8, fill=STAGE_FILL)
     draw.text(((stage[0] + stage[2]) / 2, (stage[1] + stage[3]) / 2), legend.stage, fill=BACKGROUND,
               font=_font(22), anchor="mm")
@@ -133,7 +144,7 @@ def render(rows: Sequence[Row], legend: Legend, image_format: str = "PNG") -> by
     bottom = plan.grid_top + plan.rows * plan.cell
     for number in range(1, plan.columns + 1):
         left, _, right, _ = plan.seat_box(0, number)
-        x = offset + (left + right) / 2
+        x = (left + right) / 2
         if plan.cell >= 22 or number % 5 == 0 or number == 1:  # small seats: every fifth number
             draw.text((x, plan.grid_top - plan.cell / 2), str(number), fill=INK, font=small, anchor="mm")
             draw.text((x, bottom + plan.cell / 2), str(number), fill=INK, font=small, anchor="mm")
@@ -143,11 +154,11 @@ def render(rows: Sequence[Row], legend: Legend, image_format: str = "PNG") -> by
         _, top, _, bottom_edge = plan.seat_box(index, 1)
         y = (top + bottom_edge) / 2
         draw.text((offset + MARGIN + plan.label_width / 2, y), label, fill=INK, font=label_font, anchor="mm")
-        draw.text((offset + plan.width - MARGIN - plan.label_width / 2, y), label, fill=INK, font=label_font,
+        draw.text((offset + plan.hall_width - MARGIN - plan.label_width / 2, y), label, fill=INK, font=label_font,
                   anchor="mm")
         for number, mark in seats:
             left, top, right, bottom_edge = plan.seat_box(index, number)
-            _seat(draw, (offset + left, top, offset + right, bottom_edge), mark)
+            _seat(draw, (left, top, right, bottom_edge), mark)
 
     _legend(draw, legend, width, plan.height - MARGIN - plan.legend_height + 16)
     out = io.BytesIO()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Collection
 
-from telegram import Update
+from telegram import Message, Update
 
 from db import booking, events, seatmaps
 from db.booking import BookResult, Outcome
@@ -38,6 +38,11 @@ async def show_hall(update: Update, context: Context, event_id: int, row_part: i
         picture = await draw_hall(context, event_id, seats, mine)
         await show(update, context, attendee.seat_map(context.lang, summary, seats, row_part, col_part, notice,
                                                       picture))
+
+
+def _tapped_on_a_picture(update: Update) -> bool:
+    query = update.callback_query
+    return bool(query and isinstance(query.message, Message) and query.message.photo)
 
 
 async def draw_hall(context: Context, event_id: int, seats: list[SeatState], mine: Collection[int],
@@ -123,12 +128,15 @@ async def render_outcome(update: Update, context: Context, event_id: int, result
     match result.outcome:
         case Outcome.BOOKED | Outcome.ALREADY_YOURS:
             # A second tap on Confirm (or Telegram delivering it twice) shows the same success again.
-            # The picture marks the seat being confirmed, or (booked) shows it among the user's own.
-            async with context.db.read() as session:
-                seats = await events.seat_states(session, event_id)
-                mine = await booking.held_seats(session, user_id=update.effective_user.id, event_id=event_id)
-            picked = result.seat.id if confirming and result.outcome is Outcome.BOOKED else None
-            picture = await draw_hall(context, event_id, seats, mine, picked)
+            picture = None
+            if _tapped_on_a_picture(update):
+                # The hall's picture stays, now marking the seat being confirmed, or (booked) showing it
+                # among the user's own. A text message (an old hall, a link) stays text: edited, not resent.
+                async with context.db.read() as session:
+                    seats = await events.seat_states(session, event_id)
+                    mine = await booking.held_seats(session, user_id=update.effective_user.id, event_id=event_id)
+                picked = result.seat.id if confirming and result.outcome is Outcome.BOOKED else None
+                picture = await draw_hall(context, event_id, seats, mine, picked)
             await show(update, context, attendee.booking_outcome(lang, result, confirming, picture))
         case Outcome.TAKEN:
             await show_hall(update, context, event_id, notice=t(lang, "taken", seat=result.seat.label),

@@ -77,6 +77,11 @@ async def _seats_held(session: AsyncSession, user_id: int, event_id: int) -> lis
     return list((await session.execute(_HELD, {"user_id": user_id, "event_id": event_id})).scalars())
 
 
+async def held_seats(session: AsyncSession, *, user_id: int, event_id: int) -> set[int]:
+    """The seats the user holds at the event (drawn as theirs on the hall's picture)."""
+    return set(await _seats_held(session, user_id, event_id))
+
+
 async def check_seat(
     session: AsyncSession, *, user_id: int, event_id: int, seat_id: int, limit: int, now: datetime | None = None
 ) -> BookResult:

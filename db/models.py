@@ -293,6 +293,22 @@ class LastSearch(Base):
     searched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class SeatMap(Base):
+    """The hall's picture as everyone sees it (free and taken seats, the legend in one language), kept
+    for the hall's current version: drawn once, uploaded once, then sent by Telegram's file_id. The
+    version is a digest of what the picture shows (db/seatmaps.py), so any change to the hall (a
+    booking, a cancellation, new seats) makes a new one and nothing has to remember to bump it."""
+
+    __tablename__ = "seat_maps"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    language: Mapped[str] = mapped_column(String(8), primary_key=True)
+    version: Mapped[str] = mapped_column(String(40), primary_key=True)
+    png: Mapped[bytes] = mapped_column(LargeBinary)
+    telegram_file_id: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 # Made by migration 0007 outside the models, as SQLAlchemy can't describe them: SQLite's FTS5 table
 # (and the shadow tables FTS5 keeps for it) with the triggers keeping it in step with `events`, and
 # PostgreSQL's GIN index over the events' text. Schema comparisons (Alembic's autogenerate, the

@@ -1,16 +1,22 @@
 """Picking a seat from the hall keyboard, confirming, and booking it."""
 from __future__ import annotations
 
-from telegram import Update
+import asyncio
+from collections.abc import Collection
 
-from db import booking, events
+from telegram import Message, Update
+
+from db import booking, events, seatmaps
 from db.booking import BookResult, Outcome
-from db.events import BookingState
+from db.events import BookingState, SeatState
+from db.seatmaps import SeatMapKey
 from db.session import DuplicateUpdate
 from handlers.context import Context
 from handlers.events import open_event
 from handlers.screens import show
-from views import attendee, keyboards
+from images import seatmap
+from views import attendee, hall_picture, keyboards
+from views.attendee import HallPicture
 from views.buttons import BestSeat, ConfirmBooking, Noop, SeatMap, SeatPick, TakenSeat
 from views.texts import t
 
@@ -21,6 +27,7 @@ async def show_hall(update: Update, context: Context, event_id: int, row_part: i
     async with context.db.read() as session:
         summary = await events.event_summary(session, event_id)
         seats = await events.seat_states(session, event_id) if summary and summary.state is BookingState.OPEN else []
+        mine = await booking.held_seats(session, user_id=update.effective_user.id, event_id=event_id) if seats else set()
     if summary is None or summary.state.closed:
         await open_event(update, context, event_id)
     elif summary.state is BookingState.SOLD_OUT:
@@ -28,7 +35,34 @@ async def show_hall(update: Update, context: Context, event_id: int, row_part: i
     else:
         if near_seat is not None:
             row_part, col_part = keyboards.part_near(seats, near_seat)
-        await show(update, context, attendee.seat_map(context.lang, summary, seats, row_part, col_part, notice))
+        picture = await draw_hall(context, event_id, seats, mine)
+        await show(update, context, attendee.seat_map(context.lang, summary, seats, row_part, col_part, notice,
+                                                      picture))
+
+
+def _tapped_on_a_picture(update: Update) -> bool:
+    query = update.callback_query
+    return bool(query and isinstance(query.message, Message) and query.message.photo)
+
+
+async def draw_hall(context: Context, event_id: int, seats: list[SeatState], mine: Collection[int],
+                    picked: int | None = None) -> HallPicture:
+    """The hall's picture for this viewer. Everyone without seats of their own sees the same picture,
+    drawn and uploaded once per version of the hall and then sent by file_id; a picture showing the
+    viewer's own or picked seat is theirs alone, drawn for them each time (a cache keyed by viewer would
+    hardly ever be hit twice)."""
+    rows = hall_picture.rows(seats, mine, picked)
+    legend = hall_picture.legend(context.lang)
+    if mine or picked is not None:
+        return HallPicture(await asyncio.to_thread(seatmap.render, rows, legend))
+    key = SeatMapKey(event_id, context.lang, seatmaps.hall_version(seats))
+    async with context.db.read() as session:
+        photo = await seatmaps.seat_map_source(session, key)
+    if photo is None:
+        photo = await asyncio.to_thread(seatmap.render, rows, legend)  # Pillow: off the event loop
+        async with context.db.write() as session:
+            await seatmaps.store_seat_map(session, key, photo)
+    return HallPicture(photo, key)
 
 
 async def on_map(update: Update, context: Context) -> None:
@@ -94,7 +128,16 @@ async def render_outcome(update: Update, context: Context, event_id: int, result
     match result.outcome:
         case Outcome.BOOKED | Outcome.ALREADY_YOURS:
             # A second tap on Confirm (or Telegram delivering it twice) shows the same success again.
-            await show(update, context, attendee.booking_outcome(lang, result, confirming))
+            picture = None
+            if _tapped_on_a_picture(update):
+                # The hall's picture stays, now marking the seat being confirmed, or (booked) showing it
+                # among the user's own. A text message (an old hall, a link) stays text: edited, not resent.
+                async with context.db.read() as session:
+                    seats = await events.seat_states(session, event_id)
+                    mine = await booking.held_seats(session, user_id=update.effective_user.id, event_id=event_id)
+                picked = result.seat.id if confirming and result.outcome is Outcome.BOOKED else None
+                picture = await draw_hall(context, event_id, seats, mine, picked)
+            await show(update, context, attendee.booking_outcome(lang, result, confirming, picture))
         case Outcome.TAKEN:
             await show_hall(update, context, event_id, notice=t(lang, "taken", seat=result.seat.label),
                             near_seat=result.seat.id)

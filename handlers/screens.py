@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Message, Update
+from telegram import InputMediaPhoto, Message, Update
 from telegram.error import BadRequest, NetworkError
 
 from handlers.context import Context
 from views.screen import Screen
 from db.events import poster_bytes, remember_poster_file_id
+from db.seatmaps import remember_seat_map_file_id, seat_map_png
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +27,13 @@ async def show(update: Update, context: Context, screen: Screen) -> Message | No
 
     has_photo = bool(message.photo)
     try:
+        if screen.photo is not None and has_photo and not _shows(message, screen.photo):
+            # Another picture (the hall after the poster, the hall as it is now): replace the media.
+            media = InputMediaPhoto(screen.photo, caption=screen.text)
+            result = await _edit_retrying(lambda: message.edit_media(media, reply_markup=screen.markup))
+            if isinstance(result, Message):
+                await _remember_file_id(context, screen, result)
+            return result if isinstance(result, Message) else message
         if screen.photo is not None and has_photo or (
             screen.photo is None and has_photo and screen.fits_caption and len(screen.text) <= 1024
         ):
@@ -44,6 +52,25 @@ async def show(update: Update, context: Context, screen: Screen) -> Message | No
     except BadRequest as exc:
         log.info("could not delete message %s: %s", message.message_id, exc.message)
     return await send(message.chat_id, context, screen)
+
+
+def _shows(message: Message, photo: str | bytes) -> bool:
+    """The message already shows this picture (sent by this file_id). A file_id Telegram spells
+    differently only costs an edit that Telegram answers "not modified"."""
+    return isinstance(photo, str) and any(size.file_id == photo for size in message.photo)
+
+
+async def _remember_file_id(context: Context, screen: Screen, sent: Message) -> None:
+    """Once Telegram has a picture we uploaded, keep its file_id to send instead of the bytes."""
+    if not isinstance(screen.photo, bytes) or not sent.photo:
+        return
+    file_id = sent.photo[-1].file_id
+    if screen.poster_id is not None:
+        async with context.db.write() as session:
+            await remember_poster_file_id(session, screen.poster_id, file_id)
+    elif screen.seat_map is not None:
+        async with context.db.write() as session:
+            await remember_seat_map_file_id(session, screen.seat_map, file_id)
 
 
 async def present(update: Update, context: Context, screens: list[Screen]) -> None:
@@ -74,15 +101,17 @@ async def send(chat_id: int, context: Context, screen: Screen) -> Message:
     try:
         sent = await context.bot.send_photo(chat_id, photo, caption=screen.text, reply_markup=screen.markup)
     except BadRequest:
-        if not isinstance(photo, str) or screen.poster_id is None:
+        if not isinstance(photo, str) or (screen.poster_id is None and screen.seat_map is None):
             raise
         # The remembered file_id is not valid for this bot (another token, another Bot API server).
         async with context.db.read() as session:
-            photo = await poster_bytes(session, screen.poster_id)
+            if screen.poster_id is not None:
+                photo = await poster_bytes(session, screen.poster_id)
+            else:
+                photo = await seat_map_png(session, screen.seat_map)
         if photo is None:
             raise
+        screen.photo = photo
         sent = await context.bot.send_photo(chat_id, photo, caption=screen.text, reply_markup=screen.markup)
-    if isinstance(photo, bytes) and screen.poster_id is not None and sent.photo:
-        async with context.db.write() as session:
-            await remember_poster_file_id(session, screen.poster_id, sent.photo[-1].file_id)
+    await _remember_file_id(context, screen, sent)
     return sent

@@ -80,6 +80,17 @@ class FakeBotApiServer:
         with self.lock:
             return self.api.messages.get((chat_id, message_id))
 
+    def latest(self, chat_id: int) -> dict | None:
+        """The bot's latest message in the chat."""
+        with self.lock:
+            messages = self.api.chat(chat_id)
+            return dict(messages[-1]) if messages else None
+
+    def shown(self, chat_id: int) -> str:
+        """What the bot's latest message in the chat says (its text, or a photo's caption)."""
+        message = self.latest(chat_id) or {}
+        return message.get("text") or message.get("caption") or ""
+
     def _get_updates(self, params: dict[str, Any]) -> list[dict]:
         offset = int(params.get("offset") or 0)
         timeout = float(params.get("timeout") or 0)

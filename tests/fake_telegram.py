@@ -185,6 +185,12 @@ class FakeTelegram(BaseRequest):
         assert messages, f"the bot has sent nothing to {chat_id}"
         return messages[-1]
 
+    def share(self, other: FakeTelegram) -> None:
+        """Be the same Telegram as `other` (two bot processes behind one Bot API): one set of chats,
+        files and message numbers, so a message one process sends has a number the other's won't reuse."""
+        self.messages, self.files, self._message_ids, self._file_ids = (
+            other.messages, other.files, other._message_ids, other._file_ids)
+
     def add_file(self, data: bytes) -> dict:
         """Put a file on the 'server' as if a user had uploaded it; returns its file fields."""
         n = next(self._file_ids)

@@ -31,9 +31,10 @@ async def test_book_a_seat_end_to_end(db, api, user, add_event):
     event = await add_event("Jazz Night", hall="3x5", price_minor=500000)
     alice = user()
     await alice.send("/events")
-    first = alice.last()
     await alice.tap("Jazz Night")
     await alice.tap("Book a seat")
+    first = alice.last()
+    assert first["photo"], "the hall is its picture with the keyboard under it"
     assert "Pick a seat" in alice.screen() and "15 of 15 free" in alice.screen()
     free, taken = hall(alice.last())
     assert len(free) == 15 and not taken
@@ -47,8 +48,9 @@ async def test_book_a_seat_end_to_end(db, api, user, add_event):
 
     calls = await alice.tap("Confirm")
     assert "Booked!" in alice.screen() and "Seat <b>B3</b>" in alice.screen()
-    assert [c.method for c in calls if c.method != "answerCallbackQuery"] == ["editMessageText"]
-    assert alice.last()["message_id"] == first["message_id"], "the whole journey edits one message"
+    # The picture changes too: B3 drawn as hers now.
+    assert [c.method for c in calls if c.method != "answerCallbackQuery"] == ["editMessageMedia"]
+    assert alice.last()["message_id"] == first["message_id"], "from the hall on, the journey edits one message"
     b3 = (await seats_of(db, event.id))["B3"]
     assert free["B3"] == f"st:pick:{event.id}:{b3}"
     assert await active_bookings(db, event.id) == [(alice.id, b3, "B3")]
@@ -356,7 +358,7 @@ async def test_labels_and_repeated_taps_change_nothing(db, api, user, add_event,
     assert [c.method for c in calls] == ["answerCallbackQuery"] and not calls[0].params.get("text")
     # "Book a seat" tapped twice: the second edit finds nothing to change, and that is fine.
     calls = await alice.tap(data=f"st:map:{event.id}:0:0")
-    assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText"]
+    assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageCaption"]
     assert alice.last() == hall_message and len(api.chat(alice.id)) == 1
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
 

@@ -375,6 +375,7 @@ async def test_two_bot_processes_serve_one_user_alternately(make_app, db, add_ev
     """No state that matters lives in one process: seat keyboards, bookings, language."""
     await add_event("Jazz Night", hall="3x5")
     api_a, api_b = FakeTelegram(), FakeTelegram()
+    api_b.share(api_a)  # the hall is a photo that replaces the text card: B must not reuse A's numbers
     app_a, app_b = await make_app(api_a), await make_app(api_b)
     on_a, on_b = User(app_a, api_a, 1001), User(app_b, api_b, 1001)
 

@@ -1,6 +1,8 @@
 """What each screen says and which keyboard it carries: pure functions over query results."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from views import keyboards
 from views.buttons import ButtonData
 from views.formatting import CAPTION_LIMIT, MESSAGE_LIMIT, cut, esc, money, venue_line, when, when_short
@@ -9,6 +11,7 @@ from views.texts import t
 from db.booking import BookingView, BookResult, CancelResult, Outcome
 from db.events import ALL, BookingState, EventFilter, EventSummary, SeatState
 from db.models import Event, Seat
+from db.seatmaps import SeatMapKey
 
 EVENTS_PER_PAGE = 5
 BOOKINGS_PER_PAGE = 5
@@ -124,7 +127,8 @@ def event_card(lang: str, summary: EventSummary, page: int, poster: str | bytes 
 
 
 def seat_map(lang: str, summary: EventSummary, seats: list[SeatState], row_part: int, col_part: int,
-             notice: str = "") -> Screen:
+             notice: str = "", picture: HallPicture | None = None) -> Screen:
+    """The hall: its picture (when there is one) with the seat keyboard and the prompt as its caption."""
     event = summary.event
     markup, part = keyboards.seat_map(lang, event.id, seats, row_part, col_part)
     text = t(lang, "seats.prompt", title=esc(event.title), when=when(event.starts_at, event.timezone, lang),
@@ -134,29 +138,43 @@ def seat_map(lang: str, summary: EventSummary, seats: list[SeatState], row_part:
                          seats=f"{part.first_seat}–{part.last_seat}")
     if notice:
         text = notice + "\n\n" + text
-    return Screen(text, markup, fits_caption=True)
+    return with_picture(Screen(text, markup, fits_caption=True), picture)
 
 
-def confirm(lang: str, event: Event, seat: Seat) -> Screen:
+@dataclass(frozen=True)
+class HallPicture:
+    """The hall's picture to show: a file_id or PNG bytes, and its cache key if it is the common one."""
+
+    photo: str | bytes
+    key: SeatMapKey | None = None
+
+
+def with_picture(screen: Screen, picture: HallPicture | None) -> Screen:
+    if picture is not None:
+        screen.photo, screen.seat_map = picture.photo, picture.key
+    return screen
+
+
+def confirm(lang: str, event: Event, seat: Seat, picture: HallPicture | None = None) -> Screen:
     venue = venue_line(event)
     text = t(lang, "confirm", title=esc(event.title), when=when(event.starts_at, event.timezone, lang),
              venue=esc(venue), seat=esc(seat.label), row=esc(seat.row_label), number=seat.number,
              price=money(event.price_minor, event.currency, lang))
-    return Screen(text, keyboards.confirm(lang, event.id, seat.id), fits_caption=True)
+    return with_picture(Screen(text, keyboards.confirm(lang, event.id, seat.id), fits_caption=True), picture)
 
 
-def booked(lang: str, event: Event, seat: Seat) -> Screen:
+def booked(lang: str, event: Event, seat: Seat, picture: HallPicture | None = None) -> Screen:
     venue = venue_line(event)
     text = t(lang, "booked", title=esc(event.title), when=when(event.starts_at, event.timezone, lang),
              venue=esc(venue), seat=esc(seat.label), price=money(event.price_minor, event.currency, lang))
-    return Screen(text, keyboards.after_booking(lang, event.id), fits_caption=True)
+    return with_picture(Screen(text, keyboards.after_booking(lang, event.id), fits_caption=True), picture)
 
 
-def booking_outcome(lang: str, result: BookResult, confirming: bool) -> Screen:
-    """The seat to confirm, or (booked, or already the user's) the success."""
+def booking_outcome(lang: str, result: BookResult, confirming: bool, picture: HallPicture | None = None) -> Screen:
+    """The seat to confirm, or (booked, or already the user's) the success; over the hall's picture."""
     if confirming and result.outcome is Outcome.BOOKED:
-        return confirm(lang, result.event, result.seat)
-    return booked(lang, result.event, result.seat)
+        return confirm(lang, result.event, result.seat, picture)
+    return booked(lang, result.event, result.seat, picture)
 
 
 def booking_alert(lang: str, result: BookResult) -> str | None:

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardMarkup
 
+from db.seatmaps import SeatMapKey
+
 
 @dataclass
 class Screen:
@@ -16,6 +18,8 @@ class Screen:
     poster_id: int | None = None
     # This text may stand as the caption of the event's poster message (seat map, confirmation...).
     fits_caption: bool = False
+    # The photo is this cached hall picture: its file_id is remembered once Telegram has it.
+    seat_map: SeatMapKey | None = None
 
 
 def pages(count: int, per_page: int) -> int:

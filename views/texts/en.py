@@ -98,6 +98,11 @@ TEXTS: dict[str, str] = {
         "Pick a seat: numbers are free seats, {taken} is taken.\n"
         "💺 {free} of {total} free"
     ),
+    "seats.map.stage": "STAGE",
+    "seats.map.free": "free",
+    "seats.map.taken": "taken",
+    "seats.map.mine": "your seats",
+    "seats.map.picked": "your pick",
     "seats.part": "Rows {rows}, seats {seats}",
     "seats.none_free": "😔 No free seats left for this event.",
     "btn.best": "⭐ Best available",

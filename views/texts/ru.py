@@ -93,6 +93,11 @@ TEXTS: dict[str, str] = {
         "Выберите место: цифры — свободные места, {taken} — занятые.\n"
         "💺 свободно {free} из {total}"
     ),
+    "seats.map.stage": "СЦЕНА",
+    "seats.map.free": "свободно",
+    "seats.map.taken": "занято",
+    "seats.map.mine": "ваши места",
+    "seats.map.picked": "выбранное",
     "seats.part": "Ряды {rows}, места {seats}",
     "seats.none_free": "😔 Свободных мест на это событие не осталось.",
     "btn.best": "⭐ Лучшее место",

@@ -7,7 +7,7 @@ Kazakh letters (Ә Ғ Қ Ң Ө Ұ Ү Һ І) alike. PostgreSQL: a GIN index over 
 db/search.py queries with the same expression.
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-01 10:00:00.000000
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from alembic import op
 import db.models
 
 revision = '0007'
-down_revision = '0005'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

@@ -86,15 +86,20 @@ async def poll(application: Application, stop: asyncio.Event) -> None:
             log.info("could not acknowledge the last batch on the way out: %s", exc)
 
 
-async def run(application: Application) -> None:
-    """Start the application, poll until SIGINT/SIGTERM, then shut down cleanly."""
-    stop = asyncio.Event()
+def stop_on_signals(stop: asyncio.Event) -> None:
+    """SIGINT and SIGTERM set `stop`: the bot finishes what it holds and shuts down cleanly."""
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         try:
             loop.add_signal_handler(sig, stop.set)
         except NotImplementedError:  # pragma: no cover - Windows
             pass
+
+
+async def run(application: Application) -> None:
+    """Start the application, poll until SIGINT/SIGTERM, then shut down cleanly."""
+    stop = asyncio.Event()
+    stop_on_signals(stop)
     await application.initialize()
     try:
         if application.post_init:

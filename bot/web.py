@@ -12,7 +12,6 @@ import asyncio
 import json
 import logging
 import secrets
-import signal
 import socket
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -129,20 +128,11 @@ async def serving(app: Starlette, host: str, port: int) -> AsyncIterator[Listeni
             sock.close()
 
 
-def _stop_on_signals(stop: asyncio.Event) -> None:
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        try:
-            loop.add_signal_handler(sig, stop.set)
-        except NotImplementedError:  # pragma: no cover - Windows
-            pass
-
-
 async def run_webhook(application: Application, settings: Settings) -> None:
     """Webhook mode: serve Telegram's webhook (and /healthz, /metrics) until SIGINT/SIGTERM, then stop
     taking updates, finish the ones in flight and shut down, as bot/polling.py's run() does."""
     stop = asyncio.Event()
-    _stop_on_signals(stop)
+    polling.stop_on_signals(stop)
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
     if secret is None:
         # Without it anyone who finds the URL could post updates in any user's name (an admin's

@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import InboxChat, InboxUpdate, utcnow
+from db.session import dialect_insert
 
 LEASE = timedelta(seconds=30)   # a chat claimed by a worker that stopped renewing is free again after this
 KEEP = timedelta(days=2)        # handled updates are remembered this long (Telegram redelivers for a day)
@@ -34,10 +33,6 @@ class Backlog:
     oldest_received_at: datetime | None
 
 
-def _insert(session: AsyncSession):
-    return pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-
-
 async def store(session: AsyncSession, updates: list[Delivered], now: datetime | None = None) -> None:
     """Keep a batch of updates (one statement); one already stored (a redelivery) is left as it is."""
     if not updates:
@@ -45,13 +40,13 @@ async def store(session: AsyncSession, updates: list[Delivered], now: datetime |
     now = now or utcnow()
     rows = [{"update_id": u.update_id, "chat_key": u.chat_key, "payload": u.payload, "received_at": now}
             for u in updates]
-    await session.execute(_insert(session)(InboxUpdate).on_conflict_do_nothing(index_elements=["update_id"]), rows)
+    await session.execute(dialect_insert(session)(InboxUpdate).on_conflict_do_nothing(index_elements=["update_id"]), rows)
 
 
 async def claim_chat(session: AsyncSession, chat_key: int, worker: str, now: datetime | None = None) -> bool:
     """Take the chat for this worker, unless another worker holds a live lease on it."""
     now = now or utcnow()
-    insert = _insert(session)(InboxChat).values(chat_key=chat_key, worker=worker, lease_until=now + LEASE)
+    insert = dialect_insert(session)(InboxChat).values(chat_key=chat_key, worker=worker, lease_until=now + LEASE)
     result = await session.execute(insert.on_conflict_do_update(
         index_elements=["chat_key"],
         set_={"worker": worker, "lease_until": now + LEASE},

@@ -18,11 +18,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import OutboxMessage, utcnow
+from db.session import dialect_insert
 
 PENDING, SENDING, SENT, BLOCKED, FAILED = "pending", "sending", "sent", "blocked", "failed"
 MAX_ATTEMPTS = 5
@@ -52,7 +51,7 @@ async def enqueue(session: AsyncSession, letters: list[Letter], *, batch: str | 
     """Queue letters (skipping keys already queued); returns how many rows are queued under them."""
     if not letters:
         return 0
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    insert = dialect_insert(session)
     now = utcnow()
     rows = [{"key": letter.key[:128], "chat_id": letter.chat_id, "text": letter.text, "status": PENDING,
              "attempts": 0, "not_before": now, "batch": batch, "report_to": report_to, "created_at": now}

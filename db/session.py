@@ -18,6 +18,8 @@ from contextlib import asynccontextmanager
 
 from sqlalchemy import delete, event, insert, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
@@ -37,6 +39,11 @@ POOL_TIMEOUT = 60.0
 
 class DuplicateUpdate(Exception):
     """This Telegram update's effects were already committed (a redelivery)."""
+
+
+def dialect_insert(session: AsyncSession):
+    """INSERT with the dialect's ON CONFLICT clause (PostgreSQL's or SQLite's, which read alike)."""
+    return pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
 
 
 def is_sqlite(url: str) -> bool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -24,6 +23,7 @@ from db.session import Database
 from tests.conftest import PG_URL, TOKEN
 from tests.driver import User
 from tests.fake_server import FakeBotApiServer
+from tests.test_webhook import _stop_bot
 from tests.fake_telegram import TIMEOUT
 from tests.helpers import book_seat, seats_of
 from tests.test_webhook import _all_handled, _free_port, _until
@@ -197,12 +197,4 @@ async def test_polling_mode_serves_healthz_and_metrics_on_http_port(tmp_path, da
                 # Polling mode has no webhook: nothing reaches the bot through this port.
                 assert (await client.post("/telegram", json={"update_id": 2})).status_code == 404
         finally:
-            bot.send_signal(signal.SIGTERM)
-            try:
-                await asyncio.wait_for(bot.wait(), 20)
-            except asyncio.TimeoutError:
-                bot.kill()
-                raise AssertionError("the bot did not stop on SIGTERM")
-        output = (await bot.stdout.read()).decode()
-        assert bot.returncode == 0, output
-        assert "Traceback" not in output and TOKEN not in output, output
+            await _stop_bot(bot)  # a clean exit, no traceback, no token in what it printed
